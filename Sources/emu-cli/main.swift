@@ -1,0 +1,2 @@
+import Emu
+print("swemu")
