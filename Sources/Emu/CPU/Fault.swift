@@ -7,10 +7,13 @@ public struct Fault: Error, Equatable, Sendable {
     public var vector: UInt8
     /// The error code pushed with the exception, if this vector has one.
     public var errorCode: UInt32?
+    /// Trap-class event (INT n, INT3, INTO, INT1): RIP already points past the instruction.
+    public var trap: Bool
 
-    @inlinable public init(vector: UInt8, errorCode: UInt32? = nil) {
+    @inlinable public init(vector: UInt8, errorCode: UInt32? = nil, trap: Bool = false) {
         self.vector = vector
         self.errorCode = errorCode
+        self.trap = trap
     }
 
     public static let divideError = Fault(vector: 0)                 // #DE

@@ -1,0 +1,134 @@
+/// One virtual CPU: architectural state and the caches that make it fast.
+///
+/// Hot state first (DESIGN.md): the register file is unsafe storage indexed by decoder-produced
+/// numbers, RIP is register slot 17 so effective addresses need no branches, and flags are lazy.
+public final class CPU {
+    /// GPR slots: 0-15 RAX..R15, 16 always zero (absent base/index), 17 RIP; 32 slots so any
+    /// normalised register number (byte registers go up to 19) stays inside.
+    public let registers: UnsafeMutablePointer<UInt64>
+    public var flags = LazyFlags()
+    /// RFLAGS bits other than the six status flags (bit 1 always set).
+    public var controlFlags: UInt64 = 0x2
+    public let segments: UnsafeMutablePointer<SegmentCache>
+    public var codeMode: CodeMode = .real
+    public var cpl: UInt8 = 0
+
+    public let vendor: Vendor
+    public let memory: PhysicalMemory
+    public let ports: PortBus
+    var tlb: TLB
+    let decodeCache: DecodeCache
+
+    public var gdtr = DescriptorTable()
+    public var idtr = DescriptorTable()
+    public var ldtr = SegmentCache(attributes: 0x82)
+    public var tr = SegmentCache(attributes: 0x8B)
+    public var cr0: UInt64 = 0x6000_0010
+    public var cr2: UInt64 = 0
+    public var cr3: UInt64 = 0
+    public var cr4: UInt64 = 0
+    public var cr8: UInt64 = 0
+    public var efer: UInt64 = 0
+    public var xcr0: UInt64 = 1
+    /// IA32_TSC_AUX, returned by RDTSCP in ECX.
+    public var tscAux: UInt64 = 0
+    public var dr = [UInt64](repeating: 0, count: 8)
+
+    /// The virtual cycle counter every guest-visible timer derives from.
+    public var cycles: UInt64 = 0
+    public var instructionsRetired: UInt64 = 0
+    public var halted = false
+    /// Called for CPUID (leaf in EAX, subleaf in ECX): the CPU model fills it.
+    public var cpuidModel: CPUIDModel
+
+    public init(vendor: Vendor, memory: PhysicalMemory, ports: PortBus) {
+        self.vendor = vendor
+        self.memory = memory
+        self.ports = ports
+        registers = .allocate(capacity: 32)
+        registers.initialize(repeating: 0, count: 32)
+        segments = .allocate(capacity: 6)
+        segments.initialize(repeating: SegmentCache(), count: 6)
+        tlb = TLB()
+        decodeCache = DecodeCache()
+        cpuidModel = CPUIDModel(vendor: vendor)
+        reset()
+    }
+
+    deinit {
+        registers.deallocate()
+        segments.deallocate()
+        tlb.deallocate()
+        decodeCache.deallocate()
+    }
+
+    /// The power-on/RESET state (SDM vol. 3, 10.1.1, table 10-1).
+    public func reset() {
+        for i in 0..<32 { registers[i] = 0 }
+        registers[2] = vendor == .intel ? 0x0005_0654 : 0x00A0_0F11   // EDX = family/model/stepping
+        flags.bits = 0
+        controlFlags = 0x2
+        for s in SegmentRegister.allCases { segments[Int(s.rawValue)] = SegmentCache() }
+        segments[Int(SegmentRegister.cs.rawValue)] = SegmentCache(selector: 0xF000, base: 0xFFFF_0000,
+                                                                  limit: 0xFFFF, attributes: 0x9B)
+        rip = 0xFFF0
+        cr0 = 0x6000_0010
+        cr2 = 0; cr3 = 0; cr4 = 0; cr8 = 0; efer = 0; xcr0 = 1
+        gdtr = DescriptorTable()
+        idtr = DescriptorTable()
+        codeMode = .real
+        cpl = 0
+        halted = false
+        flushTLB()
+    }
+
+    public var rip: UInt64 {
+        @inline(__always) get { registers[17] }
+        @inline(__always) set { registers[17] = newValue }
+    }
+
+    /// RFLAGS as software sees it (PUSHF, traces, tests).
+    public var rflags: UInt64 {
+        get { controlFlags | flags.bits | 0x2 }
+        set {
+            flags.bits = newValue
+            controlFlags = (newValue & RFlags.implemented.rawValue & ~RFlags.status.rawValue) | 0x2
+        }
+    }
+
+    @inline(__always) public var directionFlag: Bool { controlFlags & RFlags.direction.rawValue != 0 }
+
+    @inline(__always)
+    public func segment(_ s: SegmentRegister) -> SegmentCache { segments[Int(s.rawValue)] }
+
+    public func setSegment(_ s: SegmentRegister, _ cache: SegmentCache) {
+        segments[Int(s.rawValue)] = cache
+    }
+
+    /// Recomputes the decoding mode from CR0.PE, EFLAGS.VM, EFER.LMA and CS (SDM vol. 3, 2.2).
+    public func updateCodeMode() {
+        let cs = segments[Int(SegmentRegister.cs.rawValue)]
+        if cr0 & 1 == 0 || controlFlags & RFlags.virtual8086.rawValue != 0 {
+            codeMode = .real
+        } else if efer & 0x400 != 0 && cs.long {
+            codeMode = .long64
+        } else {
+            codeMode = cs.defaultBig ? .protected32 : .protected16
+        }
+    }
+
+    /// Masks an instruction pointer to the current code size.
+    @inline(__always) var ripMask: UInt64 {
+        codeMode == .long64 ? UInt64.max : codeMode == .protected32 ? 0xFFFF_FFFF : 0xFFFF
+    }
+}
+
+/// GDTR/IDTR: a base and a 16-bit limit.
+public struct DescriptorTable: Sendable, Equatable {
+    public var base: UInt64 = 0
+    public var limit: UInt16 = 0xFFFF
+    public init(base: UInt64 = 0, limit: UInt16 = 0xFFFF) {
+        self.base = base
+        self.limit = limit
+    }
+}

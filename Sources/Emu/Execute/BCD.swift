@@ -1,0 +1,3 @@
+extension CPU {
+    func executeBCD(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
+}

@@ -1,0 +1,97 @@
+/// The interpreter's dispatch: one dense switch over `Op` (DESIGN.md, hot path rules).
+extension CPU {
+    /// Executes one instruction: fetch (decoded-instruction cache), advance RIP, execute.
+    /// A fault leaves RIP at the faulting instruction (trap-class events leave it past it).
+    @inline(__always)
+    public func step() throws(Fault) {
+        let i = try fetchInstruction()
+        let start = rip
+        rip = (start &+ UInt64(i.length)) & ripMask
+        do {
+            try execute(i)
+        } catch {
+            if !error.trap { rip = start }
+            throw error
+        }
+        instructionsRetired &+= 1
+        cycles &+= 1
+    }
+
+    @inline(__always)
+    func execute(_ i: Instruction) throws(Fault) {
+        switch i.op {
+        case .add, .or, .adc, .sbb, .and, .sub, .xor, .cmp: try executeALU(i)
+        case .test: try executeTest(i)
+        case .inc, .dec: try executeIncDec(i)
+        case .neg: try executeNeg(i)
+        case .not: try executeNot(i)
+        case .rol, .ror, .rcl, .rcr, .shl, .shr, .sar: try executeShift(i)
+        case .shld, .shrd: try executeShiftDouble(i)
+        case .mul: try executeMul(i)
+        case .imul1: try executeImul1(i)
+        case .imul: try executeImul(i)
+        case .div: try executeDiv(i)
+        case .idiv: try executeIdiv(i)
+        case .bt, .bts, .btr, .btc: try executeBitTest(i)
+        case .bsf, .bsr: try executeBitScan(i)
+        case .tzcnt, .lzcnt, .popcnt: try executeBitCount(i)
+        case .andn, .bextr, .blsi, .blsmsk, .blsr, .bzhi, .mulx, .pdep, .pext, .rorx, .sarx, .shlx, .shrx:
+            try executeBMI(i)
+        case .adcx, .adox: try executeADX(i)
+        case .movbe: try executeMovbe(i)
+        case .crc32: try executeCRC32(i)
+        case .mov: try executeMov(i)
+        case .movzx, .movsx, .movsxd: try executeMovExtend(i)
+        case .cmovcc: try executeCmov(i)
+        case .setcc: try executeSetcc(i)
+        case .xchg: try executeXchg(i)
+        case .cmpxchg: try executeCmpxchg(i)
+        case .cmpxchg8b, .cmpxchg16b: try executeCmpxchgWide(i)
+        case .xadd: try executeXadd(i)
+        case .bswap: executeBswap(i)
+        case .lea: executeLea(i)
+        case .cbw: executeCbw(i)
+        case .cwd: executeCwd(i)
+        case .lahf: try executeLahf(i)
+        case .sahf: try executeSahf(i)
+        case .xlat: try executeXlat(i)
+        case .movnti: try executeMov(i)
+        case .push: try executePush(i)
+        case .pop: try executePop(i)
+        case .pushSreg: try executePushSegment(i)
+        case .popSreg: try executePopSegment(i)
+        case .pusha: try executePusha(i)
+        case .popa: try executePopa(i)
+        case .pushf: try executePushf(i)
+        case .popf: try executePopf(i)
+        case .enter: try executeEnter(i)
+        case .leave: try executeLeave(i)
+        case .jcc: executeJcc(i)
+        case .jmp: try executeJmp(i)
+        case .jmpIndirect: try executeJmpIndirect(i)
+        case .call: try executeCall(i)
+        case .callIndirect: try executeCallIndirect(i)
+        case .ret: try executeRet(i)
+        case .loop, .loope, .loopne: try executeLoop(i)
+        case .jrcxz: try executeJrcxz(i)
+        case .int3, .int, .into, .int1: try executeSoftwareInterrupt(i)
+        case .bound: try executeBound(i)
+        case .movs: try executeMovs(i)
+        case .cmps: try executeCmps(i)
+        case .scas: try executeScas(i)
+        case .lods: try executeLods(i)
+        case .stos: try executeStos(i)
+        case .ins: try executeIns(i)
+        case .outs: try executeOuts(i)
+        case .daa, .das, .aaa, .aas, .aam, .aad, .salc: try executeBCD(i)
+        case .clc, .stc, .cmc, .cld, .std, .cli, .sti: try executeFlagOp(i)
+        case .nop, .pause, .endbr, .prefetch, .lfence, .mfence, .sfence, .wait: break
+        case .ud0, .ud1, .ud2: throw .invalidOpcode
+        case .cpuid: executeCpuid(i)
+        case .rdtsc, .rdtscp: try executeRdtsc(i)
+        case .inImm, .inDX: try executeIn(i)
+        case .outImm, .outDX: try executeOut(i)
+        default: try executeSystem(i)
+        }
+    }
+}

@@ -1,0 +1,3 @@
+extension CPU {
+    func executeFlagOp(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
+}

@@ -1,0 +1,33 @@
+extension CPU {
+    /// Segment + offset -> linear address, with the limit checks of protected and real mode
+    /// (SDM vol. 3, 3.4 and 5.3). In 64-bit mode only FS and GS have a base and there are no
+    /// limit checks; canonical checks happen when the linear page is translated.
+    @inline(__always)
+    func linearAddress(_ seg: UInt8, _ offset: UInt64, size: UInt8) throws(Fault) -> UInt64 {
+        if codeMode == .long64 {
+            return seg >= SegmentRegister.fs.rawValue ? segments[Int(seg)].base &+ offset : offset
+        }
+        let s = segments[Int(seg)]
+        let last = offset &+ UInt64(size) &- 1
+        if s.expandDown {
+            let upper: UInt64 = s.defaultBig ? 0xFFFF_FFFF : 0xFFFF
+            if offset <= UInt64(s.limit) || last > upper { throw segmentFault(seg) }
+        } else if last > UInt64(s.limit) || last < offset {
+            throw segmentFault(seg)
+        }
+        return (s.base &+ offset) & 0xFFFF_FFFF
+    }
+
+    /// #SS(0) for stack-segment accesses, #GP(0) otherwise.
+    @inline(__always)
+    func segmentFault(_ seg: UInt8) -> Fault {
+        seg == SegmentRegister.ss.rawValue ? .stackFault(0) : .generalProtection(0)
+    }
+
+    /// True if `linear` is canonical for 48-bit linear addresses (SDM vol. 1, 3.3.7.1).
+    @inline(__always)
+    func isCanonical(_ linear: UInt64) -> Bool {
+        let top = Int64(bitPattern: linear) >> 47
+        return top == 0 || top == -1
+    }
+}
