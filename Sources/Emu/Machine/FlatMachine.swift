@@ -1,0 +1,38 @@
+/// A bare machine for tests and tools: RAM, a port bus and one CPU placed directly in a flat
+/// code mode (all segment bases 0, limits 4 GiB, paging off), with no firmware or devices.
+/// Long mode without paging cannot be reached architecturally; this machine sets it up
+/// directly so that single instructions can be checked against the host CPU.
+public final class FlatMachine {
+    public let memory: PhysicalMemory
+    public let ports: PortBus
+    public let cpu: CPU
+
+    public init?(memorySize: UInt64, mode: CodeMode, vendor: Vendor = .intel) {
+        guard let memory = PhysicalMemory(size: memorySize) else { return nil }
+        self.memory = memory
+        ports = PortBus()
+        cpu = CPU(vendor: vendor, memory: memory, ports: ports)
+        cpu.enterFlatMode(mode)
+    }
+}
+
+extension CPU {
+    /// Loads flat segments and the control state of `mode` (see `FlatMachine`).
+    public func enterFlatMode(_ mode: CodeMode) {
+        let big = mode != .protected16 && mode != .real
+        let code: UInt16 = 0x9B | (mode == .long64 ? 0x2000 : 0) | (big && mode != .long64 ? 0x4000 : 0) | 0x8000
+        let data: UInt16 = 0x93 | (big ? 0x4000 : 0) | 0x8000
+        let limit: UInt32 = mode == .real ? 0xFFFF : 0xFFFF_FFFF
+        for s in SegmentRegister.allCases {
+            segments[Int(s.rawValue)] = SegmentCache(selector: s == .cs ? 0x8 : (mode == .real ? 0 : 0x10),
+                                                     base: 0, limit: limit, attributes: s == .cs ? code : data)
+        }
+        switch mode {
+        case .real: cr0 = 0x10; efer = 0
+        case .protected16, .protected32: cr0 = 0x11; efer = 0
+        case .long64: cr0 = 0x11; efer = 0x500
+        }
+        updateCodeMode()
+        flushTLB()
+    }
+}
