@@ -13,8 +13,9 @@ let package = Package(
             name: "Emu",
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        .target(name: "EmuCheck", dependencies: ["Emu"]),
         .executableTarget(name: "emu-cli", dependencies: ["Emu"]),
-        .executableTarget(name: "swemu-dev", dependencies: ["Emu"]),
-        .testTarget(name: "EmuTests", dependencies: ["Emu"]),
+        .executableTarget(name: "swemu-dev", dependencies: ["Emu", "EmuCheck"]),
+        .testTarget(name: "EmuTests", dependencies: ["Emu", "EmuCheck"]),
     ]
 )
