@@ -53,7 +53,9 @@ public final class HostVectorRunner {
         cpu.enterFlatMode(form.mode)
         var data = [UInt8](repeating: 0, count: HostVectorRunner.dataSize)
         for (address, bytes) in v.memoryIn { place(bytes, at: address, in: &data) }
-        _ = m.memory.load(data, at: HostVectorRunner.dataBase)
+        // The data page never holds code, so it is written directly into RAM.
+        let ram = m.memory.base + Int(HostVectorRunner.dataBase)
+        data.withUnsafeBytes { ram.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         for r in 0..<16 { cpu.registers[r] = 0 }
         cpu.registers[4] = HostVectorRunner.initialRSP
         for (r, value) in v.registersIn { cpu.registers[r] = value }
@@ -91,9 +93,7 @@ public final class HostVectorRunner {
         }
         var expectedData = data
         for (address, bytes) in v.memoryOut { place(bytes, at: address, in: &expectedData) }
-        let actual = (0..<HostVectorRunner.dataSize).map {
-            UInt8(truncatingIfNeeded: m.memory.read(HostVectorRunner.dataBase + UInt64($0), size: 1))
-        }
+        let actual = Array(UnsafeRawBufferPointer(start: ram, count: HostVectorRunner.dataSize))
         if actual != expectedData {
             let first = (0..<actual.count).first { actual[$0] != expectedData[$0] } ?? 0
             problems.append("memory differs first at \(hex(HostVectorRunner.dataBase + UInt64(first))): "
