@@ -1,4 +1,149 @@
+/// ROL, ROR, RCL, RCR, SHL/SAL, SHR, SAR and SHLD, SHRD (SDM vol. 2, "RCL/RCR/ROL/ROR",
+/// "SAL/SAR/SHL/SHR", "SHLD", "SHRD").
+///
+/// Flags are computed eagerly. The count is masked to 5 bits (6 with a 64-bit operand); a masked
+/// count of 0 changes no flag and writes nothing back, but a memory operand is still checked for
+/// a read-modify-write access (the processor performs the access).
+///
+/// Undefined results, chosen as the AMD Zen host produces them (fixtures/vectors/shift.txt);
+/// see `ShiftsTests.swift` for the cases pinned down:
+/// - OF for counts other than 1 uses the count-1 formula on the final result (ROL, SHL, RCL:
+///   MSB(result) XOR CF; ROR, RCR, SHR: XOR of the two most significant result bits; SAR: 0).
+/// - AF after a shift with a non-zero count: see `shiftAuxiliaryCarry`.
+/// - SHL/SHR of an 8/16-bit operand by more than its width: result 0, CF 0 (the SDM loop).
+/// - SHLD/SHRD of a 16-bit operand by 17..31: the operand is shifted through
+///   DEST:SRC:DEST (48 bits), as the P6 and later parts do.
 extension CPU {
-    func executeShift(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
-    func executeShiftDouble(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
+    /// ZF, SF and PF of `r` (already truncated to `size`) as RFLAGS bits.
+    @inline(__always)
+    static func zeroSignParityBits(_ r: UInt64, size: UInt8) -> UInt64 {
+        var f: UInt64 = 0
+        if r == 0 { f |= RFlags.zero.rawValue }
+        if r & CPU.signBit(size) != 0 { f |= RFlags.sign.rawValue }
+        if UInt8(truncatingIfNeeded: r).nonzeroBitCount & 1 == 0 { f |= RFlags.parity.rawValue }
+        return f
+    }
+
+    /// `v << c`, 0 when `c >= 64` (Swift's `&<<` would take the count modulo 64).
+    @inline(__always)
+    static func shiftedLeft(_ v: UInt64, _ c: UInt64) -> UInt64 { c >= 64 ? 0 : v &<< c }
+
+    /// `v >> c`, 0 when `c >= 64`.
+    @inline(__always)
+    static func shiftedRight(_ v: UInt64, _ c: UInt64) -> UInt64 { c >= 64 ? 0 : v &>> c }
+
+    /// AF after SHL/SHR/SAR with a non-zero count (undefined in the SDM).
+    @inline(__always)
+    var shiftAuxiliaryCarry: UInt64 { vendor == .amd ? RFlags.auxiliaryCarry.rawValue : 0 }
+
+    /// The count operand of a shift or rotate, before masking.
+    @inline(__always)
+    func shiftCountOperand(_ i: Instruction) -> UInt64 {
+        switch i.form {
+        case .rmOne: return 1
+        case .rmCL, .rmRegCL: return registers[1] & 0xFF
+        default: return i.immediate & 0xFF
+        }
+    }
+
+    func executeShift(_ i: Instruction) throws(Fault) {
+        let size = i.size
+        let count = shiftCountOperand(i) & (size == 8 ? 0x3F : 0x1F)
+        let v = try readRMForUpdate(i, size: size)
+        if count == 0 { return }
+        let n = UInt64(size) &* 8
+        let m = CPU.mask(size)
+        let msb = n &- 1
+        let of = RFlags.overflow.rawValue
+        let r: UInt64
+        var cf: UInt64
+        var f: UInt64
+        switch i.op {
+        case .rol, .ror:
+            let c = count & msb
+            if i.op == .rol {
+                r = (v &<< c | CPU.shiftedRight(v, n &- c)) & m
+                cf = r & 1
+                f = ((r &>> msb) ^ cf) != 0 ? of : 0
+            } else {
+                r = (v &>> c | CPU.shiftedLeft(v, n &- c)) & m
+                cf = r &>> msb
+                f = ((r &>> msb) ^ (r &>> (msb &- 1))) & 1 != 0 ? of : 0
+            }
+            f |= flags.bits & ~(RFlags.carry.rawValue | of)
+        case .rcl, .rcr:
+            let c: UInt64 = size == 1 ? count % 9 : size == 2 ? count % 17 : count
+            let oldCF: UInt64 = flags.carry ? 1 : 0
+            if c == 0 {
+                // Masked count non-zero but a whole rotation: CF and the operand stay as they are.
+                return
+            }
+            if i.op == .rcl {
+                r = (CPU.shiftedLeft(v, c) | oldCF &<< (c &- 1) | CPU.shiftedRight(v, n &+ 1 &- c)) & m
+                cf = (v &>> (n &- c)) & 1
+                f = ((r &>> msb) ^ cf) != 0 ? of : 0
+            } else {
+                r = (CPU.shiftedRight(v, c) | oldCF &<< (n &- c) | CPU.shiftedLeft(v, n &+ 1 &- c)) & m
+                cf = (v &>> (c &- 1)) & 1
+                f = ((r &>> msb) ^ (r &>> (msb &- 1))) & 1 != 0 ? of : 0
+            }
+            f |= flags.bits & ~(RFlags.carry.rawValue | of)
+        case .shl:
+            r = CPU.shiftedLeft(v, count) & m
+            cf = count <= n ? (v &>> (n &- count)) & 1 : 0
+            f = ((r &>> msb) ^ cf) != 0 ? of : 0
+            f |= CPU.zeroSignParityBits(r, size: size) | shiftAuxiliaryCarry
+        case .shr:
+            r = CPU.shiftedRight(v, count)
+            cf = CPU.shiftedRight(v, count &- 1) & 1
+            f = ((r &>> msb) ^ (r &>> (msb &- 1))) & 1 != 0 ? of : 0
+            f |= CPU.zeroSignParityBits(r, size: size) | shiftAuxiliaryCarry
+        default:  // .sar
+            let s = Int64(bitPattern: CPU.signExtend(v, size))
+            r = UInt64(bitPattern: s &>> Int64(count)) & m
+            cf = UInt64(bitPattern: s &>> Int64(count &- 1)) & 1
+            f = CPU.zeroSignParityBits(r, size: size) | shiftAuxiliaryCarry
+        }
+        try writeRM(i, size: size, r)
+        flags.bits = f | cf
+    }
+
+    func executeShiftDouble(_ i: Instruction) throws(Fault) {
+        let size = i.size
+        let count = shiftCountOperand(i) & (size == 8 ? 0x3F : 0x1F)
+        let d = try readRMForUpdate(i, size: size)
+        if count == 0 { return }
+        let s = register(i.reg, size: size)
+        let n = UInt64(size) &* 8
+        let m = CPU.mask(size)
+        let msb = n &- 1
+        let r: UInt64
+        let cf: UInt64
+        let overflow: Bool
+        if count > n {
+            // 16-bit operand, count 17..31: shifted through DEST:SRC:DEST.
+            let wide = d &<< 32 | s &<< 16 | d
+            if i.op == .shld {
+                r = (wide &>> (32 &- count)) & m
+                cf = (wide &>> (48 &- count)) & 1
+            } else {
+                r = (wide &>> count) & m
+                cf = (wide &>> (count &- 1)) & 1
+            }
+        } else if i.op == .shld {
+            r = (d &<< count | CPU.shiftedRight(s, n &- count)) & m
+            cf = (d &>> (n &- count)) & 1
+        } else {
+            r = (d &>> count | CPU.shiftedLeft(s, n &- count)) & m
+            cf = (d &>> (count &- 1)) & 1
+        }
+        if i.op == .shld {
+            overflow = (r &>> msb) ^ cf != 0
+        } else {
+            overflow = ((r &>> msb) ^ (r &>> (msb &- 1))) & 1 != 0
+        }
+        try writeRM(i, size: size, r)
+        flags.bits = cf | (overflow ? RFlags.overflow.rawValue : 0)
+            | CPU.zeroSignParityBits(r, size: size) | shiftAuxiliaryCarry
+    }
 }
