@@ -1,9 +1,261 @@
+/// MOVS, CMPS, SCAS, LODS, STOS, INS, OUTS with REP/REPE/REPNE (SDM vol. 2 and vol. 1, 7.3.9).
+///
+/// rSI, rDI and rCX have the address size: 16-bit updates keep the upper bits, 32-bit updates
+/// zero-extend into the 64-bit register. The source is seg:rSI (DS unless overridden), the
+/// destination always ES:rDI. DF = 1 walks down.
+///
+/// A REP form runs its whole loop in one call. If an access faults mid-way, rSI/rDI/rCX are
+/// written back with the iterations that completed, so the restarted instruction continues
+/// from there (the dispatcher puts RIP back on the instruction). A REP with a zero count, or
+/// a fault in the first iteration, leaves every register untouched.
+/// REPE/REPNE terminate CMPS/SCAS on ZF after the count is decremented; for the other string
+/// instructions F2 and F3 both mean REP.
 extension CPU {
-    func executeMovs(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
-    func executeCmps(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
-    func executeScas(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
-    func executeLods(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
-    func executeStos(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
-    func executeIns(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
-    func executeOuts(_ i: Instruction) throws(Fault) { throw .invalidOpcode }
+    @inline(__always)
+    private func stringStep(_ size: UInt8) -> UInt64 {
+        directionFlag ? 0 &- UInt64(size) : UInt64(size)
+    }
+
+    @inline(__always)
+    private func isRepeated(_ i: Instruction) -> Bool {
+        i.prefixes.contains(.rep) || i.prefixes.contains(.repne)
+    }
+
+    func executeMovs(_ i: Instruction) throws(Fault) {
+        let size = i.size
+        let a = i.addressSize
+        let m = CPU.mask(a)
+        let d = stringStep(size)
+        let es = SegmentRegister.es.rawValue
+        var si = registers[6] & m
+        var di = registers[7] & m
+        if !isRepeated(i) {
+            try write(es, di, size: size, try read(i.segment, si, size: size))
+            setRegister(6, size: a, si &+ d)
+            setRegister(7, size: a, di &+ d)
+            return
+        }
+        let start = registers[1] & m
+        var count = start
+        do {
+            while count != 0 {
+                let v = try read(i.segment, si, size: size)
+                try write(es, di, size: size, v)
+                si = (si &+ d) & m
+                di = (di &+ d) & m
+                count &-= 1
+            }
+        } catch {
+            if count != start { commitString(a, si: si, di: di, count: count) }
+            throw error
+        }
+        if count != start { commitString(a, si: si, di: di, count: count) }
+    }
+
+    func executeCmps(_ i: Instruction) throws(Fault) {
+        let size = i.size
+        let a = i.addressSize
+        let m = CPU.mask(a)
+        let mk = CPU.mask(size)
+        let d = stringStep(size)
+        let es = SegmentRegister.es.rawValue
+        var si = registers[6] & m
+        var di = registers[7] & m
+        if !isRepeated(i) {
+            let x = try read(i.segment, si, size: size)
+            let y = try read(es, di, size: size)
+            flags.set(.sub, size: size, a: x, b: y, result: (x &- y) & mk)
+            setRegister(6, size: a, si &+ d)
+            setRegister(7, size: a, di &+ d)
+            return
+        }
+        let whileEqual = i.prefixes.contains(.rep)
+        let start = registers[1] & m
+        var count = start
+        do {
+            while count != 0 {
+                let x = try read(i.segment, si, size: size)
+                let y = try read(es, di, size: size)
+                flags.set(.sub, size: size, a: x, b: y, result: (x &- y) & mk)
+                si = (si &+ d) & m
+                di = (di &+ d) & m
+                count &-= 1
+                if (x == y) != whileEqual { break }
+            }
+        } catch {
+            if count != start { commitString(a, si: si, di: di, count: count) }
+            throw error
+        }
+        if count != start { commitString(a, si: si, di: di, count: count) }
+    }
+
+    func executeScas(_ i: Instruction) throws(Fault) {
+        let size = i.size
+        let a = i.addressSize
+        let m = CPU.mask(a)
+        let mk = CPU.mask(size)
+        let d = stringStep(size)
+        let es = SegmentRegister.es.rawValue
+        let acc = register(0, size: size)
+        var di = registers[7] & m
+        if !isRepeated(i) {
+            let y = try read(es, di, size: size)
+            flags.set(.sub, size: size, a: acc, b: y, result: (acc &- y) & mk)
+            setRegister(7, size: a, di &+ d)
+            return
+        }
+        let whileEqual = i.prefixes.contains(.rep)
+        let start = registers[1] & m
+        var count = start
+        do {
+            while count != 0 {
+                let y = try read(es, di, size: size)
+                flags.set(.sub, size: size, a: acc, b: y, result: (acc &- y) & mk)
+                di = (di &+ d) & m
+                count &-= 1
+                if (acc == y) != whileEqual { break }
+            }
+        } catch {
+            if count != start { commitDestination(a, di: di, count: count) }
+            throw error
+        }
+        if count != start { commitDestination(a, di: di, count: count) }
+    }
+
+    func executeLods(_ i: Instruction) throws(Fault) {
+        let size = i.size
+        let a = i.addressSize
+        let m = CPU.mask(a)
+        let d = stringStep(size)
+        var si = registers[6] & m
+        if !isRepeated(i) {
+            setRegister(0, size: size, try read(i.segment, si, size: size))
+            setRegister(6, size: a, si &+ d)
+            return
+        }
+        let start = registers[1] & m
+        var count = start
+        do {
+            while count != 0 {
+                setRegister(0, size: size, try read(i.segment, si, size: size))
+                si = (si &+ d) & m
+                count &-= 1
+            }
+        } catch {
+            if count != start { commitSource(a, si: si, count: count) }
+            throw error
+        }
+        if count != start { commitSource(a, si: si, count: count) }
+    }
+
+    func executeStos(_ i: Instruction) throws(Fault) {
+        let size = i.size
+        let a = i.addressSize
+        let m = CPU.mask(a)
+        let d = stringStep(size)
+        let es = SegmentRegister.es.rawValue
+        let v = register(0, size: size)
+        var di = registers[7] & m
+        if !isRepeated(i) {
+            try write(es, di, size: size, v)
+            setRegister(7, size: a, di &+ d)
+            return
+        }
+        let start = registers[1] & m
+        var count = start
+        do {
+            while count != 0 {
+                try write(es, di, size: size, v)
+                di = (di &+ d) & m
+                count &-= 1
+            }
+        } catch {
+            if count != start { commitDestination(a, di: di, count: count) }
+            throw error
+        }
+        if count != start { commitDestination(a, di: di, count: count) }
+    }
+
+    /// INS: port DX -> ES:rDI. The destination is checked before the port is read, so a
+    /// faulting iteration does not consume device data. Operand size is at most 32 bits
+    /// (REX.W is ignored). I/O permission checks (CPL > IOPL, TSS bitmap) come with the
+    /// system-architecture issue, as for IN/OUT.
+    func executeIns(_ i: Instruction) throws(Fault) {
+        let size = min(i.size, 4)
+        let a = i.addressSize
+        let m = CPU.mask(a)
+        let d = stringStep(size)
+        let es = SegmentRegister.es.rawValue
+        let port = UInt16(truncatingIfNeeded: registers[2])
+        var di = registers[7] & m
+        if !isRepeated(i) {
+            try probeWrite(es, di, size: size)
+            try write(es, di, size: size, UInt64(ports.read(port, size: Int(size))))
+            setRegister(7, size: a, di &+ d)
+            return
+        }
+        let start = registers[1] & m
+        var count = start
+        do {
+            while count != 0 {
+                try probeWrite(es, di, size: size)
+                try write(es, di, size: size, UInt64(ports.read(port, size: Int(size))))
+                di = (di &+ d) & m
+                count &-= 1
+            }
+        } catch {
+            if count != start { commitDestination(a, di: di, count: count) }
+            throw error
+        }
+        if count != start { commitDestination(a, di: di, count: count) }
+    }
+
+    /// OUTS: seg:rSI -> port DX (see INS for size and permission notes).
+    func executeOuts(_ i: Instruction) throws(Fault) {
+        let size = min(i.size, 4)
+        let a = i.addressSize
+        let m = CPU.mask(a)
+        let d = stringStep(size)
+        let port = UInt16(truncatingIfNeeded: registers[2])
+        var si = registers[6] & m
+        if !isRepeated(i) {
+            let v = try read(i.segment, si, size: size)
+            ports.write(port, size: Int(size), value: UInt32(truncatingIfNeeded: v))
+            setRegister(6, size: a, si &+ d)
+            return
+        }
+        let start = registers[1] & m
+        var count = start
+        do {
+            while count != 0 {
+                let v = try read(i.segment, si, size: size)
+                ports.write(port, size: Int(size), value: UInt32(truncatingIfNeeded: v))
+                si = (si &+ d) & m
+                count &-= 1
+            }
+        } catch {
+            if count != start { commitSource(a, si: si, count: count) }
+            throw error
+        }
+        if count != start { commitSource(a, si: si, count: count) }
+    }
+
+    @inline(__always)
+    private func commitString(_ a: UInt8, si: UInt64, di: UInt64, count: UInt64) {
+        setRegister(6, size: a, si)
+        setRegister(7, size: a, di)
+        setRegister(1, size: a, count)
+    }
+
+    @inline(__always)
+    private func commitSource(_ a: UInt8, si: UInt64, count: UInt64) {
+        setRegister(6, size: a, si)
+        setRegister(1, size: a, count)
+    }
+
+    @inline(__always)
+    private func commitDestination(_ a: UInt8, di: UInt64, count: UInt64) {
+        setRegister(7, size: a, di)
+        setRegister(1, size: a, count)
+    }
 }
