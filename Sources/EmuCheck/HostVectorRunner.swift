@@ -51,6 +51,8 @@ public final class HostVectorRunner {
     func run(_ v: HostVector, form: HostVectorForm, on m: FlatMachine) -> String? {
         let cpu = m.cpu
         cpu.enterFlatMode(form.mode)
+        // The host ran the instruction as a user process: CPL 3, IOPL 0.
+        cpu.enterUserMode()
         var data = [UInt8](repeating: 0, count: HostVectorRunner.dataSize)
         for (address, bytes) in v.memoryIn { place(bytes, at: address, in: &data) }
         // The data page never holds code, so it is written directly into RAM.

@@ -52,7 +52,9 @@ extension CPU {
         if acc == dst {
             try writeRM(i, size: size, register(i.reg, size: size))
         } else {
-            try writeRM(i, size: size, dst)
+            // The SDM writes the old value back (DEST <- TEMP), which zero-extends a 32-bit
+            // register destination on Intel parts; AMD parts leave a register destination alone.
+            if i.mod != 3 || vendor == .intel { try writeRM(i, size: size, dst) }
             setRegister(0, size: size, dst)
         }
     }

@@ -32,7 +32,21 @@ extension CPU {
         case .protected16, .protected32: cr0 = 0x11; efer = 0
         case .long64: cr0 = 0x11; efer = 0x500
         }
+        // A TSS too short to hold an I/O permission bitmap: port access needs CPL <= IOPL.
+        tr = SegmentCache(selector: 0, base: 0, limit: 0, attributes: 0x8B)
         updateCodeMode()
+        flushTLB()
+    }
+
+    /// Moves a flat-mode CPU to CPL 3: CS and SS (and the data segments) get DPL 3.
+    public func enterUserMode() {
+        for s in SegmentRegister.allCases {
+            var c = segments[Int(s.rawValue)]
+            c.attributes |= 0x60
+            c.selector |= 3
+            segments[Int(s.rawValue)] = c
+        }
+        cpl = 3
         flushTLB()
     }
 }
