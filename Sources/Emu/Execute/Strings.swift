@@ -178,8 +178,9 @@ extension CPU {
 
     /// INS: port DX -> ES:rDI. The destination is checked before the port is read, so a
     /// faulting iteration does not consume device data. Operand size is at most 32 bits
-    /// (REX.W is ignored). I/O permission checks (CPL > IOPL, TSS bitmap) come with the
-    /// system-architecture issue, as for IN/OUT.
+    /// (REX.W is ignored). The I/O permission check (CPL > IOPL or virtual-8086 mode: TSS
+    /// bitmap, #GP(0)) is done once before the first iteration, as the port and size are fixed;
+    /// a REP form with a zero count does no I/O and so cannot fault.
     func executeIns(_ i: Instruction) throws(Fault) {
         let size = min(i.size, 4)
         let a = i.addressSize
@@ -189,12 +190,15 @@ extension CPU {
         let port = UInt16(truncatingIfNeeded: registers[2])
         var di = registers[7] & m
         if !isRepeated(i) {
+            try checkIOPermission(port: port, size: size)
             try probeWrite(es, di, size: size)
             try write(es, di, size: size, UInt64(ports.read(port, size: Int(size))))
             setRegister(7, size: a, di &+ d)
             return
         }
         let start = registers[1] & m
+        if start == 0 { return }
+        try checkIOPermission(port: port, size: size)
         var count = start
         do {
             while count != 0 {
@@ -210,7 +214,8 @@ extension CPU {
         if count != start { commitDestination(a, di: di, count: count) }
     }
 
-    /// OUTS: seg:rSI -> port DX (see INS for size and permission notes).
+    /// OUTS: seg:rSI -> port DX (see INS for size and permission notes; the permission check
+    /// precedes the memory read).
     func executeOuts(_ i: Instruction) throws(Fault) {
         let size = min(i.size, 4)
         let a = i.addressSize
@@ -219,12 +224,15 @@ extension CPU {
         let port = UInt16(truncatingIfNeeded: registers[2])
         var si = registers[6] & m
         if !isRepeated(i) {
+            try checkIOPermission(port: port, size: size)
             let v = try read(i.segment, si, size: size)
             ports.write(port, size: Int(size), value: UInt32(truncatingIfNeeded: v))
             setRegister(6, size: a, si &+ d)
             return
         }
         let start = registers[1] & m
+        if start == 0 { return }
+        try checkIOPermission(port: port, size: size)
         var count = start
         do {
             while count != 0 {
