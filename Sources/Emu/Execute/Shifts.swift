@@ -11,8 +11,7 @@
 ///   MSB(result) XOR CF; ROR, RCR, SHR: XOR of the two most significant result bits; SAR: 0).
 /// - AF after a shift with a non-zero count: see `shiftAuxiliaryCarry`.
 /// - SHL/SHR of an 8/16-bit operand by more than its width: result 0, CF 0 (the SDM loop).
-/// - SHLD/SHRD of a 16-bit operand by 17..31: the operand is shifted through
-///   DEST:SRC:DEST (48 bits), as the P6 and later parts do.
+/// - SHLD/SHRD of a 16-bit operand by 17..31: see `executeShiftDouble`.
 extension CPU {
     /// ZF, SF and PF of `r` (already truncated to `size`) as RFLAGS bits.
     @inline(__always)
@@ -46,11 +45,19 @@ extension CPU {
         }
     }
 
+    /// A shift by a masked count of 0 still writes a 32-bit register destination, so its upper
+    /// half is cleared (AMD Zen 4 host: fixtures/vectors/shift.txt, `*_rm32_*_reg_c0`); memory
+    /// and 8/16/64-bit registers are left untouched.
+    @inline(__always)
+    func zeroExtendUnshifted(_ i: Instruction, _ v: UInt64) {
+        if i.size == 4 && i.mod == 3 { setRegister(i.rm, size: 4, v) }
+    }
+
     func executeShift(_ i: Instruction) throws(Fault) {
         let size = i.size
         let count = shiftCountOperand(i) & (size == 8 ? 0x3F : 0x1F)
         let v = try readRMForUpdate(i, size: size)
-        if count == 0 { return }
+        if count == 0 { zeroExtendUnshifted(i, v); return }
         let n = UInt64(size) &* 8
         let m = CPU.mask(size)
         let msb = n &- 1
@@ -75,10 +82,16 @@ extension CPU {
             let c: UInt64 = size == 1 ? count % 9 : size == 2 ? count % 17 : count
             let oldCF: UInt64 = flags.carry ? 1 : 0
             if c == 0 {
-                // Masked count non-zero but a whole rotation: CF and the operand stay as they are.
-                return
-            }
-            if i.op == .rcl {
+                // A whole rotation (8/16-bit, masked count 9/18/27 or 17): the operand and CF stay
+                // as they are; OF (undefined) still follows the count-1 formula (AMD Zen 4 host).
+                r = v
+                cf = oldCF
+                if i.op == .rcl {
+                    f = ((r &>> msb) ^ cf) != 0 ? of : 0
+                } else {
+                    f = ((r &>> msb) ^ (r &>> (msb &- 1))) & 1 != 0 ? of : 0
+                }
+            } else if i.op == .rcl {
                 r = (CPU.shiftedLeft(v, c) | oldCF &<< (c &- 1) | CPU.shiftedRight(v, n &+ 1 &- c)) & m
                 cf = (v &>> (n &- c)) & 1
                 f = ((r &>> msb) ^ cf) != 0 ? of : 0
@@ -112,7 +125,7 @@ extension CPU {
         let size = i.size
         let count = shiftCountOperand(i) & (size == 8 ? 0x3F : 0x1F)
         let d = try readRMForUpdate(i, size: size)
-        if count == 0 { return }
+        if count == 0 { zeroExtendUnshifted(i, d); return }
         let s = register(i.reg, size: size)
         let n = UInt64(size) &* 8
         let m = CPU.mask(size)
@@ -121,15 +134,16 @@ extension CPU {
         let cf: UInt64
         let overflow: Bool
         if count > n {
-            // 16-bit operand, count 17..31: shifted through DEST:SRC:DEST.
-            let wide = d &<< 32 | s &<< 16 | d
+            // 16-bit operand, count 17..31 (undefined): the AMD Zen 4 host shifts through
+            // DEST:SRC:SRC (SHLD) or SRC:SRC:DEST (SHRD), 48 bits, and clears CF.
             if i.op == .shld {
+                let wide = d &<< 32 | s &<< 16 | s
                 r = (wide &>> (32 &- count)) & m
-                cf = (wide &>> (48 &- count)) & 1
             } else {
+                let wide = s &<< 32 | s &<< 16 | d
                 r = (wide &>> count) & m
-                cf = (wide &>> (count &- 1)) & 1
             }
+            cf = 0
         } else if i.op == .shld {
             r = (d &<< count | CPU.shiftedRight(s, n &- count)) & m
             cf = (d &>> (n &- count)) & 1
@@ -138,7 +152,13 @@ extension CPU {
             cf = (d &>> (count &- 1)) & 1
         }
         if i.op == .shld {
-            overflow = (r &>> msb) ^ cf != 0
+            // OF (undefined for counts above 1): MSB(result) XOR CF; on the AMD Zen 4 host a
+            // 16-bit SHLD by 16 gives OF = CF and by 17..31 gives OF = 0.
+            if size == 2 && count >= 16 {
+                overflow = count == 16 && cf != 0
+            } else {
+                overflow = (r &>> msb) ^ cf != 0
+            }
         } else {
             overflow = ((r &>> msb) ^ (r &>> (msb &- 1))) & 1 != 0
         }
