@@ -1,17 +1,30 @@
 /// MUL, IMUL (one, two and three operands), DIV, IDIV (SDM vol. 2).
 ///
-/// MUL/IMUL define CF and OF only; SF, ZF, AF and PF are undefined and set by
-/// `multiplyUndefinedFlags`. DIV/IDIV leave every status flag undefined: `divideUndefinedFlags`.
+/// MUL/IMUL define CF and OF only; DIV/IDIV leave every status flag undefined. The undefined
+/// flags follow the vendor (`multiplyFlags`, `divideFlags`): the AMD values are the AMD Zen 4
+/// host's (fixtures/vectors/muldiv.txt), the Intel values what Bochs models.
 /// #DE (`Fault.divideError`) on a zero divisor and on a quotient that does not fit, checked before
 /// anything is written. Swift's `dividingFullWidth` traps on overflow, so every call is guarded.
 extension CPU {
-    /// The status flags after MUL/IMUL: CF = OF = `overflow`; the undefined SF, ZF, AF, PF as the
-    /// AMD Zen host leaves them (see `MulDivTests.swift`).
+    /// The status flags after MUL/IMUL: CF = OF = `overflow`. SF, ZF, AF, PF are undefined:
+    /// AMD leaves them unchanged; the Intel model sets SF, ZF, PF from the low half and clears AF.
     @inline(__always)
-    func multiplyUndefinedFlags(low: UInt64, size: UInt8, overflow: Bool) -> UInt64 {
-        var f: UInt64 = overflow ? RFlags.carry.rawValue | RFlags.overflow.rawValue : 0
-        f |= CPU.zeroSignParityBits(low, size: size) & ~RFlags.zero.rawValue
-        return f
+    func multiplyFlags(low: UInt64, size: UInt8, overflow: Bool) -> UInt64 {
+        let f: UInt64 = overflow ? RFlags.carry.rawValue | RFlags.overflow.rawValue : 0
+        if vendor == .amd {
+            return f | flags.bits & ~(RFlags.carry.rawValue | RFlags.overflow.rawValue)
+        }
+        return f | CPU.zeroSignParityBits(low, size: size)
+    }
+
+    /// The status flags after a DIV/IDIV that did not fault (all undefined): AMD keeps CF and OF,
+    /// clears SF, ZF, PF and sets AF; the Intel model leaves them all unchanged.
+    @inline(__always)
+    func divideFlags() {
+        if vendor == .amd {
+            flags.bits = flags.bits & (RFlags.carry.rawValue | RFlags.overflow.rawValue)
+                | RFlags.auxiliaryCarry.rawValue
+        }
     }
 
     /// MUL: AX <- AL * r/m8; DX:AX, EDX:EAX, RDX:RAX <- rAX * r/m. CF = OF = high half non-zero.
@@ -41,7 +54,7 @@ extension CPU {
             registers[0] = low
             registers[2] = high
         }
-        flags.bits = multiplyUndefinedFlags(low: low, size: size, overflow: high != 0)
+        flags.bits = multiplyFlags(low: low, size: size, overflow: high != 0)
     }
 
     /// IMUL r/m (one operand): the signed double-width product in AX, DX:AX, EDX:EAX or RDX:RAX.
@@ -72,7 +85,7 @@ extension CPU {
             registers[0] = low
             registers[2] = UInt64(bitPattern: p.high)
         }
-        flags.bits = multiplyUndefinedFlags(low: low, size: size, overflow: overflow)
+        flags.bits = multiplyFlags(low: low, size: size, overflow: overflow)
     }
 
     /// IMUL r, r/m (0F AF) and IMUL r, r/m, imm (69, 6B; the immediate is already sign-extended).
@@ -101,12 +114,8 @@ extension CPU {
             overflow = CPU.signExtend(low, size) != up
         }
         setRegister(i.reg, size: size, low)
-        flags.bits = multiplyUndefinedFlags(low: low, size: size, overflow: overflow)
+        flags.bits = multiplyFlags(low: low, size: size, overflow: overflow)
     }
-
-    /// The status flags after DIV/IDIV (all undefined): left as they were.
-    @inline(__always)
-    func divideUndefinedFlags() {}
 
     /// DIV: unsigned AX / r/m8 -> AL, AH; rDX:rAX / r/m -> rAX, rDX.
     func executeDiv(_ i: Instruction) throws(Fault) {
@@ -134,7 +143,7 @@ extension CPU {
             registers[0] = q
             registers[2] = r
         }
-        divideUndefinedFlags()
+        divideFlags()
     }
 
     /// IDIV: signed AX / r/m8 -> AL, AH; rDX:rAX / r/m -> rAX, rDX. The quotient is truncated
@@ -183,6 +192,6 @@ extension CPU {
             setRegister(0, size: size, q)
             setRegister(2, size: size, r)
         }
-        divideUndefinedFlags()
+        divideFlags()
     }
 }
