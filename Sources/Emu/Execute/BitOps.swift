@@ -5,6 +5,7 @@
 /// - BT/BTS/BTR/BTC: CF = the selected bit; ZF unaffected; OF, SF, AF, PF: `bitTestFlags`.
 /// - BSF/BSR: ZF = source is zero; CF, OF, SF, AF, PF: `bitScanFlags`.
 /// - TZCNT/LZCNT: CF, ZF per SDM; OF, SF, AF, PF: `bitCountFlags`.
+/// The Intel model uses the same values (no Intel host vectors to compare against).
 extension CPU {
     /// BT/BTS/BTR/BTC. With a register bit offset and a memory operand, the offset is signed
     /// and may select any bit of memory relative to the effective address: the operand is read
@@ -65,26 +66,30 @@ extension CPU {
         flags.bits & ~RFlags.carry.rawValue | carry
     }
 
-    /// BSF/BSR: a zero source sets ZF and leaves the destination unchanged (both vendors).
+    /// BSF/BSR: a zero source sets ZF and leaves the destination unchanged (both vendors; all 64
+    /// bits, even with a 32-bit operand).
     func executeBitScan(_ i: Instruction) throws(Fault) {
         let size = i.size
         let src = try readRM(i, size: size)
         if src == 0 {
-            flags.bits = bitScanFlags(source: src, result: 0, size: size)
+            flags.bits = bitScanFlags(source: src, result: 0)
             return
         }
         let r: UInt64 = i.op == .bsf
             ? UInt64(src.trailingZeroBitCount)
             : 63 &- UInt64(src.leadingZeroBitCount)
         setRegister(i.reg, size: size, r)
-        flags.bits = bitScanFlags(source: src, result: r, size: size)
+        flags.bits = bitScanFlags(source: src, result: r)
     }
 
-    /// Flags after BSF/BSR: ZF = source is zero; the undefined ones as the host produces them.
+    /// Flags after BSF/BSR: ZF = source is zero. CF, OF, SF, AF, PF are undefined: AMD clears CF,
+    /// OF, SF, AF and sets PF from the result's low byte (as if the result were 0 for a zero
+    /// source: PF = 1); the Intel model does the same.
     @inline(__always)
-    func bitScanFlags(source: UInt64, result: UInt64, size: UInt8) -> UInt64 {
-        let others = flags.bits & ~RFlags.zero.rawValue
-        return others | (source == 0 ? RFlags.zero.rawValue : 0)
+    func bitScanFlags(source: UInt64, result: UInt64) -> UInt64 {
+        var f: UInt64 = source == 0 ? RFlags.zero.rawValue : 0
+        if UInt8(truncatingIfNeeded: result).nonzeroBitCount & 1 == 0 { f |= RFlags.parity.rawValue }
+        return f
     }
 
     /// TZCNT, LZCNT (CF = source is zero, ZF = result is zero) and POPCNT (ZF = source is zero,
@@ -109,11 +114,11 @@ extension CPU {
         flags.bits = bitCountFlags(source: src, result: r)
     }
 
-    /// Flags after TZCNT/LZCNT: CF = source is zero, ZF = result is zero; the others as the host
-    /// leaves them.
+    /// Flags after TZCNT/LZCNT: CF = source is zero, ZF = result is zero. OF, SF, AF, PF are
+    /// undefined: AMD keeps OF and clears SF, AF, PF; the Intel model does the same.
     @inline(__always)
     func bitCountFlags(source: UInt64, result: UInt64) -> UInt64 {
-        var f = flags.bits & ~(RFlags.carry.rawValue | RFlags.zero.rawValue)
+        var f = flags.bits & RFlags.overflow.rawValue
         if source == 0 { f |= RFlags.carry.rawValue }
         if result == 0 { f |= RFlags.zero.rawValue }
         return f
