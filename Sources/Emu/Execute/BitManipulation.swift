@@ -2,18 +2,17 @@
 /// SHRX), ADX (ADCX, ADOX), MOVBE and CRC32 (SDM vol. 2).
 ///
 /// The VEX forms take their operand size from VEX.W (`i.size` is 4 or 8). Flags the SDM leaves
-/// undefined (AF and PF for ANDN, BEXTR, BLS*, BZHI; SF for BEXTR) are set by `bmiFlags`, as
-/// the AMD Zen host produces them (see `BitManipulationTests.swift`).
+/// undefined (AF and PF for ANDN, BEXTR, BLS*, BZHI; SF for BEXTR) are set by `bmiFlags` as the
+/// AMD Zen 4 host produces them (fixtures/vectors/bmi.txt); the Intel model uses the same values.
 extension CPU {
     /// The status flags of a flag-writing BMI instruction: `defined` holds CF, ZF, SF, OF as the
-    /// SDM defines them; the undefined ones come from `bmiUndefinedBits`.
+    /// SDM defines them. Undefined: PF = parity of the result's low byte; AF = 0, except BEXTR
+    /// (`bextr`), which sets AF and clears SF.
     @inline(__always)
-    func bmiFlags(_ defined: UInt64, result: UInt64, size: UInt8, undefinedSign: Bool = false) -> UInt64 {
+    func bmiFlags(_ defined: UInt64, result: UInt64, bextr: Bool = false) -> UInt64 {
         var f = defined
-        // AF and PF (and SF for BEXTR): undefined, left as they were.
-        var keep = RFlags.auxiliaryCarry.rawValue | RFlags.parity.rawValue
-        if undefinedSign { keep |= RFlags.sign.rawValue }
-        f |= flags.bits & keep
+        if UInt8(truncatingIfNeeded: result).nonzeroBitCount & 1 == 0 { f |= RFlags.parity.rawValue }
+        if bextr { f |= RFlags.auxiliaryCarry.rawValue }
         return f
     }
 
@@ -30,7 +29,7 @@ extension CPU {
             setRegister(i.reg, size: size, r)
             var f: UInt64 = r == 0 ? zf : 0
             if r & CPU.signBit(size) != 0 { f |= sf }
-            flags.bits = bmiFlags(f, result: r, size: size)
+            flags.bits = bmiFlags(f, result: r)
         case .bextr:
             let src = try readRM(i, size: size)
             let control = register(i.vvvv, size: size)
@@ -39,7 +38,7 @@ extension CPU {
             var r = CPU.shiftedRight(src, start)
             if length < 64 { r &= (1 &<< length) &- 1 }
             setRegister(i.reg, size: size, r)
-            flags.bits = bmiFlags(r == 0 ? zf : 0, result: r, size: size, undefinedSign: true)
+            flags.bits = bmiFlags(r == 0 ? zf : 0, result: r, bextr: true)
         case .bzhi:
             let src = try readRM(i, size: size)
             let index = register(i.vvvv, size: size) & 0xFF
@@ -53,7 +52,7 @@ extension CPU {
             setRegister(i.reg, size: size, r)
             if r == 0 { f |= zf }
             if r & CPU.signBit(size) != 0 { f |= sf }
-            flags.bits = bmiFlags(f, result: r, size: size)
+            flags.bits = bmiFlags(f, result: r)
         case .blsi, .blsmsk, .blsr:
             let src = try readRM(i, size: size)
             let r: UInt64
@@ -73,7 +72,7 @@ extension CPU {
             }
             if r & CPU.signBit(size) != 0 { f |= sf }
             setRegister(i.vvvv, size: size, r)
-            flags.bits = bmiFlags(f, result: r, size: size)
+            flags.bits = bmiFlags(f, result: r)
         case .mulx:
             let a = register(2, size: size)
             let b = try readRM(i, size: size)
