@@ -44,85 +44,25 @@ public enum Decoder {
 
         // Opcode map selection, including the VEX/EVEX/XOP escapes.
         var map = 0
-        var column = lastRep == 0xF3 ? 2 : lastRep == 0xF2 ? 3 : prefixes.contains(.operandSize) ? 1 : 0
-        var rexR = rex & 4 != 0 ? 8 : 0, rexX = rex & 2 != 0 ? 8 : 0, rexB = rex & 1 != 0 ? 8 : 0
-        var rexW = rex & 8 != 0
-        var vexL: UInt8 = 0
-        var vectorEncoded = false
+        let column = lastRep == 0xF3 ? 2 : lastRep == 0xF2 ? 3 : prefixes.contains(.operandSize) ? 1 : 0
+        let rexR = rex & 4 != 0 ? 8 : 0, rexX = rex & 2 != 0 ? 8 : 0, rexB = rex & 1 != 0 ? 8 : 0
+        let rexW = rex & 8 != 0
         let following: UInt8 = b == 0xC4 || b == 0xC5 || b == 0x62 || b == 0x8F ? try r.peek() : 0
         if b == 0x0F {
             b = try r.next()
             if b == 0x38 { map = 2; b = try r.next() }
             else if b == 0x3A { map = 3; b = try r.next() }
             else { map = 1 }
-        } else if (b == 0xC4 || b == 0xC5 || b == 0x62) && mode != .real && (long || following >= 0xC0) {
-            // VEX (C4/C5) and EVEX (62); outside 64-bit mode they are LES/LDS/BOUND unless
-            // ModRM.mod would be 11b (SDM vol. 2, 2.3.5 and 2.6).
-            if rex != 0 || lastRep != 0 || prefixes.contains(.operandSize) || prefixes.contains(.lock) {
-                throw .invalidOpcode
-            }
-            vectorEncoded = true
-            let p0 = try r.next()
-            var mapSelect: UInt8
-            var pp: UInt8
-            var vvvv: UInt8
-            if b == 0xC5 {
-                rexR = p0 & 0x80 == 0 ? 8 : 0
-                vvvv = (~p0 >> 3) & 0xF
-                vexL = (p0 >> 2) & 1
-                pp = p0 & 3
-                mapSelect = 1
-                rexW = false
-            } else {
-                let p1 = try r.next()
-                rexR = p0 & 0x80 == 0 ? 8 : 0
-                rexX = p0 & 0x40 == 0 ? 8 : 0
-                rexB = p0 & 0x20 == 0 ? 8 : 0
-                rexW = p1 & 0x80 != 0
-                vvvv = (~p1 >> 3) & 0xF
-                pp = p1 & 3
-                if b == 0xC4 {
-                    mapSelect = p0 & 0x1F
-                    vexL = (p1 >> 2) & 1
-                } else {
-                    // EVEX: P0 = R X B R' 0 m m m, P1 = W vvvv 1 pp, P2 = z L'L b V' aaa.
-                    let p2 = try r.next()
-                    if p1 & 4 == 0 || p0 & 0x08 != 0 { throw .invalidOpcode }
-                    mapSelect = p0 & 7
-                    vexL = (p2 >> 5) & 3
-                    let op = try r.next()
-                    guard [1, 2, 3, 5, 6].contains(mapSelect) else { throw .invalidOpcode }
-                    insn.opcode = UInt16(0x20 + Int(mapSelect)) << 8 | UInt16(op)
-                    return try finishVector(&r, &insn, op: .evex, form: .regVvvvRm,
-                                            imm8: mapSelect == 3 || (mapSelect == 1 && isImm8VectorOpcode(op)),
-                                            mode: mode, rex: (rexR, rexX, rexB, rexW), vvvv: vvvv, prefixes: prefixes,
-                                            segment: segment)
-                }
-            }
-            if !long { rexR = 0; rexX = 0; rexB = 0; vvvv &= 7 }
-            guard (1...3).contains(mapSelect) else { throw .invalidOpcode }
-            map = 3 + Int(mapSelect)
-            column = Int(pp)
-            insn.vvvv = vvvv
-            b = try r.next()
-        } else if b == 0x8F && following & 0x1F >= 8 {
-            // AMD XOP (APM vol. 3, 1.8): like a three-byte VEX, maps 8-10.
-            if rex != 0 || lastRep != 0 || prefixes.contains(.operandSize) || prefixes.contains(.lock) {
-                throw .invalidOpcode
-            }
-            let p0 = try r.next()
-            let p1 = try r.next()
-            let mapSelect = p0 & 0x1F
-            guard mapSelect <= 10 else { throw .invalidOpcode }
-            let op = try r.next()
-            insn.opcode = UInt16(0x30 + Int(mapSelect)) << 8 | UInt16(op)
-            return try finishVector(&r, &insn, op: .xop, form: .regVvvvRm, imm8: mapSelect == 8, mode: mode,
-                                    rex: (long && p0 & 0x80 == 0 ? 8 : 0, long && p0 & 0x40 == 0 ? 8 : 0,
-                                          long && p0 & 0x20 == 0 ? 8 : 0, p1 & 0x80 != 0),
-                                    vvvv: (~p1 >> 3) & 0xF, prefixes: prefixes, segment: segment,
-                                    imm32: mapSelect == 10)
+        } else if ((b == 0xC4 || b == 0xC5 || b == 0x62) && mode != .real && (long || following >= 0xC0))
+                    || (b == 0x8F && following & 0x1F >= 8) {
+            // VEX (C4/C5), EVEX (62) and AMD XOP (8F with map >= 8). Outside 64-bit mode C4/C5/62
+            // are LES/LDS/BOUND unless ModRM.mod would be 11b (SDM vol. 2, 2.3.5 and 2.6).
+            // A REX, 66, F2, F3 or LOCK prefix before them is #UD (after the length is known).
+            let badPrefix = rex != 0 || lastRep != 0 || prefixes.contains(.operandSize) || prefixes.contains(.lock)
+            return try decodeVector(&r, &insn, escape: b, mode: mode, prefixes: prefixes, segment: segment,
+                                    badPrefix: badPrefix)
         }
-        insn.opcode = UInt16(vectorEncoded ? 0x10 + map - 3 : map) << 8 | UInt16(b)
+        insn.opcode = UInt16(map) << 8 | UInt16(b)
 
         var entry = OpcodeTables.shared.entry(longMode: long, map: map, column: column, opcode: b)
         if !entry.defined {
@@ -151,13 +91,15 @@ public enum Decoder {
                                   rexX: UInt8(rexX), rexB: UInt8(rexB), long: long)
             }
         }
+        // Encoding rules are checked after the whole instruction is read: an overlong invalid
+        // instruction raises #GP before #UD (SDM vol. 3, 6.15, exception priority).
         let attrs = entry.attributes
-        if attrs.contains(.invalid64) && long { throw .invalidOpcode }
-        if attrs.contains(.only64) && !long { throw .invalidOpcode }
-        if attrs.contains(.memoryOnly) && mod == 3 { throw .invalidOpcode }
-        if attrs.contains(.registerOnly) && mod != 3 { throw .invalidOpcode }
-        if prefixes.contains(.lock) && (!attrs.contains(.lockable) || mod == 3) { throw .invalidOpcode }
-        if vectorEncoded && attrs.contains(.vexL0) && vexL != 0 { throw .invalidOpcode }
+        var invalid = false
+        if attrs.contains(.invalid64) && long { invalid = true }
+        if attrs.contains(.only64) && !long { invalid = true }
+        if attrs.contains(.memoryOnly) && mod == 3 { invalid = true }
+        if attrs.contains(.registerOnly) && mod != 3 { invalid = true }
+        if prefixes.contains(.lock) && (!attrs.contains(.lockable) || mod == 3) { invalid = true }
 
         // Operand size (SDM vol. 1, 3.6; vol. 2, 2.2.1.3 for 64-bit defaults).
         var size: UInt8
@@ -167,7 +109,7 @@ public enum Decoder {
             size = long ? 8 : 4
         } else if long && attrs.contains(.force64) && !(vendor == .amd && prefixes.contains(.operandSize)) {
             size = 8
-        } else if attrs.contains(.sizeY) || vectorEncoded {
+        } else if attrs.contains(.sizeY) {
             size = long && rexW ? 8 : 4
         } else if rexW {
             size = 8
@@ -193,6 +135,8 @@ public enum Decoder {
             insn.immediate = try r.unsigned(2)
             insn.immediate2 = UInt16(try r.next())
         }
+
+        if invalid { throw .invalidOpcode }
 
         // Registers, normalised (byte registers without REX: 4-7 are AH, CH, DH, BH = 16-19).
         var reg = regField | UInt8(rexR)
@@ -236,43 +180,6 @@ public enum Decoder {
         case 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65, 0x66, 0x67, 0xF0, 0xF2, 0xF3: return true
         default: return false
         }
-    }
-
-    /// Map-1 vector opcodes that take an imm8 (PSHUFx, PSRLx groups, CMPPS, PINSRW, PEXTRW, SHUFPS).
-    static func isImm8VectorOpcode(_ op: UInt8) -> Bool {
-        switch op {
-        case 0x70...0x73, 0xC2, 0xC4...0xC6: return true
-        default: return false
-        }
-    }
-
-    /// ModRM/SIB/displacement of EVEX and XOP instructions, which always have a ModRM byte.
-    static func finishVector(_ r: inout ByteReader, _ insn: inout Instruction, op: Op, form: Form, imm8: Bool,
-                             mode: CodeMode, rex: (Int, Int, Int, Bool), vvvv: UInt8, prefixes: Prefixes,
-                             segment: UInt8?, imm32: Bool = false) throws(DecodeError) -> Instruction {
-        let long = mode == .long64
-        let addressSize: UInt8 = long ? (prefixes.contains(.addressSize) ? 4 : 8)
-                                      : (mode.defaultSize == 2) != prefixes.contains(.addressSize) ? 2 : 4
-        insn.addressSize = addressSize
-        let modrm = try r.next()
-        let mod = modrm >> 6
-        if mod != 3 {
-            try decodeAddress(&r, &insn, mod: mod, rm: modrm & 7, addressSize: addressSize,
-                              rexX: UInt8(rex.1), rexB: UInt8(rex.2), long: long)
-        }
-        if imm8 { insn.immediate = try r.unsigned(1) }
-        if imm32 { insn.immediate = try r.unsigned(4) }
-        insn.op = op
-        insn.form = form
-        insn.mod = mod
-        insn.reg = ((modrm >> 3) & 7) | UInt8(rex.0)
-        insn.rm = (modrm & 7) | UInt8(rex.2)
-        insn.vvvv = vvvv
-        insn.size = rex.3 ? 8 : 4
-        insn.length = UInt8(r.position)
-        if let s = segment { insn.segment = s }
-        insn.prefixes = prefixes
-        return insn
     }
 
     /// The memory operand of a ModRM byte with mod != 3 (SDM vol. 2, tables 2-1 to 2-3).

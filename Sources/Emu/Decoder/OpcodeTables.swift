@@ -166,16 +166,17 @@ struct OpcodeTableBuilder {
         for o in operands {
             let k = o.first!
             let sizeCode = o.dropFirst()
-            switch k {
+            let fixedRegister = ["DX", "AL", "rAX", "eAX", "CL", "1"].contains(o)
+            switch fixedRegister ? "-" : k {
             case "E", "G", "M", "R", "S", "C", "D", "V", "W", "P", "Q", "U", "N", "H":
                 if k != "H" { e.attributes.insert(.modrm) }
             default: break
             }
-            if k == "M" { e.attributes.insert(.memoryOnly) }
+            if k == "M" && !fixedRegister { e.attributes.insert(.memoryOnly) }
             if sizeCode == "b" && (k == "E" || k == "Z") { e.attributes.insert(.byteRM) }
             if sizeCode == "b" && k == "G" { e.attributes.insert(.byteReg) }
-            if k == "R" || k == "U" || k == "N" { e.attributes.insert(.registerOnly) }
-            if k == "C" || k == "D" { e.attributes.formUnion([.modIgnored, .sizeNative]) }
+            if (k == "R" || k == "U" || k == "N") && !fixedRegister { e.attributes.insert(.registerOnly) }
+            if (k == "C" || k == "D") && !fixedRegister { e.attributes.formUnion([.modIgnored, .sizeNative]) }
             if "EGMRZXYO".contains(k) || o == "AL" || o == "rAX" || o == "eAX" {
                 if !sizeDecided {
                     if sizeCode == "b" || o == "AL" { e.attributes.insert(.byteOperands) }
