@@ -128,7 +128,8 @@ extension CPU {
     /// POPF/POPFD/POPFQ (SDM vol. 2, POPF operation).
     /// - VIP, VIF, VM and the reserved bits never change; bit 1 stays 1.
     /// - IOPL changes only at CPL 0; IF only when CPL <= IOPL (real mode counts as CPL 0).
-    /// - A 32/64-bit POPF clears RF; a 16-bit one changes only bits 15:0.
+    /// - A 32/64-bit POPF clears RF (except in virtual-8086 mode, where RF is kept); a 16-bit
+    ///   one changes only bits 15:0.
     /// - Virtual-8086 mode: with IOPL = 3 IOPL is kept; with IOPL < 3 #GP(0) (the CR4.VME 16-bit
     ///   variant is not implemented yet).
     func executePopf(_ i: Instruction) throws(Fault) {
@@ -145,7 +146,7 @@ extension CPU {
         var current = rflags
         if size == 2 {
             writable &= 0xFFFF
-        } else {
+        } else if !v86 {
             current &= ~RFlags.resume.rawValue
         }
         rflags = (current & ~writable) | (value & writable) | RFlags.reserved1.rawValue
