@@ -7,7 +7,7 @@ enum OpcodeMapVEXRules {
 
     /// VEX.0F (SDM table A-3 VEX rows).
     static let map1: [String] = [
-        "np.0f 10-11 nv", "66.0f 10-11 nv", "f3.0f 10-11 lig", "f2.0f 10-11 lig",
+        "np.0f 10-11 nv", "66.0f 10-11 nv", "f3.0f 10-11 lig nvm", "f2.0f 10-11 lig nvm",
         "np.0f 12 l0", "66.0f 12 l0 m", "f3.0f 12 nv", "f2.0f 12 nv",
         "np.0f 13 l0 m nv", "66.0f 13 l0 m nv",
         "np.0f 14-15", "66.0f 14-15",
@@ -90,7 +90,7 @@ enum OpcodeMapVEXRules {
         "np.0f38 da w0 l0", "66.0f38 da w0 l0", "f3.0f38 da w0", "f2.0f38 da w0",
         "66.0f38 db l0 nv", "66.0f38 dc-df",
         // CMPccXADD.
-        "66.0f38 e0-ef l0 m",
+        "66.0f38 e0-ef l0 m o64",
         // BMI1, BMI2.
         "np.0f38 f2 l0",
         "np.0f38 f3/1 l0", "np.0f38 f3/2 l0", "np.0f38 f3/3 l0",
@@ -122,17 +122,17 @@ enum OpcodeMapVEXRules {
 
     /// The AVX-512 opmask instructions (SDM, KADDW ... KXORW): register operands only.
     static let masks: [String] = [
-        "np.0f 41-42 l1 r", "66.0f 41-42 l1 r",
-        "np.0f 44 l0 r nv", "66.0f 44 l0 r nv",
-        "np.0f 45-47 l1 r", "66.0f 45-47 l1 r",
-        "np.0f 4a l1 r", "66.0f 4a l1 r",
-        "np.0f 4b l1 r", "66.0f 4b w0 l1 r",
-        "np.0f 90 l0 nv", "66.0f 90 l0 nv",
-        "np.0f 91 l0 m nv", "66.0f 91 l0 m nv",
-        "np.0f 92 w0 l0 r nv", "66.0f 92 w0 l0 r nv", "f2.0f 92 l0 r nv",
+        "np.0f 41-42 l1 r kr", "66.0f 41-42 l1 r kr",
+        "np.0f 44 l0 r nv kr", "66.0f 44 l0 r nv kr",
+        "np.0f 45-47 l1 r kr", "66.0f 45-47 l1 r kr",
+        "np.0f 4a l1 r kr", "66.0f 4a l1 r kr",
+        "np.0f 4b l1 r kr", "66.0f 4b w0 l1 r kr",
+        "np.0f 90 l0 nv kr", "66.0f 90 l0 nv kr",
+        "np.0f 91 l0 m nv kr", "66.0f 91 l0 m nv kr",
+        "np.0f 92 w0 l0 r nv kr", "66.0f 92 w0 l0 r nv kr", "f2.0f 92 l0 r nv kr",
         "np.0f 93 w0 l0 r nv", "66.0f 93 w0 l0 r nv", "f2.0f 93 l0 r nv",
-        "np.0f 98-99 l0 r nv", "66.0f 98-99 l0 r nv",
-        "66.0f3a 30-33 l0 r nv ib",
+        "np.0f 98-99 l0 r nv kr", "66.0f 98-99 l0 r nv kr",
+        "66.0f3a 30-33 l0 r nv ib kr",
     ]
 
     /// AMX (SDM, LDTILECFG ... TDPFP16PS, TCMMIMFP16PS).

@@ -26,7 +26,7 @@ extension Decoder {
             // EVEX: P0 = R X B R' 0 m m m, P1 = W vvvv 1 pp, P2 = z L'L b V' aaa.
             let p1 = try r.next()
             let p2 = try r.next()
-            if p1 & 4 == 0 || p0 & 0x08 != 0 { throw .invalidOpcode }
+            if p1 & 4 == 0 || p0 & 0x08 != 0 { _ = try r.next(); throw .invalidOpcode }
             space = 1
             map = Int(p0 & 7)
             rexX = p0 & 0x40 == 0 ? 8 : 0
@@ -51,7 +51,8 @@ extension Decoder {
             l = (p1 >> 2) & 1
             pp = Int(p1 & 3)
             if escape == 0x8F { space = 2; map -= 8 }
-            guard (0...7).contains(map) else { throw .invalidOpcode }
+            // An undefined map is #UD once the opcode byte is read.
+            guard (0...7).contains(map) else { _ = try r.next(); throw .invalidOpcode }
         }
         if !long { rexR = 0; rexX = 0; rexB = 0; highR = 0 }
         let op = try r.next()
@@ -87,6 +88,12 @@ extension Decoder {
         if rule.contains(.memoryOnly) && register { bad = true }
         if rule.contains(.registerOnly) && !register { bad = true }
         if rule.contains(.rmZero) && rmField != 0 { bad = true }
+        if rule.contains(.only64) && !long { bad = true }
+        if rule.contains(.noVvvvMemory) && !register && (vvvv != 0 || highV != 0) { bad = true }
+        if rule.contains(.maskRegister) && (rexR != 0 || highR != 0 || (space == 0 && long && vvvv > 7)) {
+            bad = true
+        }
+        if rule.contains(.gprRegister) && highR != 0 { bad = true }
         if rule.contains(.noVvvv) && (vvvv != 0 || (highV != 0 && !rule.contains(.vsib))) { bad = true }
         if rule.contains(.vsib) && (register || rmField != 4 || addressSize == 2) { bad = true }
         if space == 1 {
@@ -98,6 +105,8 @@ extension Decoder {
                 bad = true
             }
             if aaa != 0 && rule.contains(.noMask) { bad = true }
+            if z && aaa == 0 { bad = true }
+            if rule.contains(.maskDestination) && (rexR != 0 || highR != 0) { bad = true }
             if aaa == 0 && rule.contains(.maskRequired) { bad = true }
             if !long && highV != 0 { bad = true }
         } else if !lengthAllowed(rule, l) {
@@ -150,6 +159,6 @@ extension Decoder {
     static func lengthAllowed(_ rule: VectorRule, _ l: UInt8) -> Bool {
         if l == 3 { return false }
         if rule.contains(.lengthIgnored) { return true }
-        return rule.contains(VectorRule(rawValue: VectorRule.length128.rawValue << UInt32(l)))
+        return rule.contains(VectorRule(rawValue: VectorRule.length128.rawValue << UInt64(l)))
     }
 }

@@ -36,8 +36,8 @@ final class VectorTables: Sendable {
 
 /// The rules of one vector opcode (in one space, map, pp and W).
 struct VectorRule: OptionSet, Sendable {
-    let rawValue: UInt32
-    init(rawValue: UInt32) { self.rawValue = rawValue }
+    let rawValue: UInt64
+    init(rawValue: UInt64) { self.rawValue = rawValue }
 
     static let defined = VectorRule(rawValue: 1 << 0)
     /// No vvvv operand: vvvv (and EVEX.V') must be 1111b, else #UD.
@@ -67,7 +67,7 @@ struct VectorRule: OptionSet, Sendable {
     static let length512 = VectorRule(rawValue: 1 << 16)
     /// Scalar / length-ignored (LIG): any L (EVEX: L'L 0-2).
     static let lengthIgnored = VectorRule(rawValue: 1 << 17)
-    /// ModRM.reg selects the rule from a group; the group id is in bits 24-31.
+    /// ModRM.reg selects the rule from a group; the group id is in bits 48-63.
     static let group = VectorRule(rawValue: 1 << 18)
     /// With a register operand ModRM.rm must be 000b (TILERELEASE, TILEZERO).
     static let rmZero = VectorRule(rawValue: 1 << 19)
@@ -80,7 +80,18 @@ struct VectorRule: OptionSet, Sendable {
     /// EVEX complex FP16: the destination must differ from the sources.
     static let distinctDestination = VectorRule(rawValue: 1 << 23)
 
-    var groupID: Int { Int(rawValue >> 24) }
+    /// ModRM.reg names an opmask register: VEX.R / EVEX.R and R' must not extend it, and a vvvv
+    /// opmask operand must be k0-k7.
+    static let maskRegister = VectorRule(rawValue: 1 << 24)
+    /// No vvvv operand in the memory form only (VMOVSS/VMOVSD/VMOVSH xmm, m).
+    static let noVvvvMemory = VectorRule(rawValue: 1 << 25)
+    /// Valid in 64-bit mode only (CMPccXADD).
+    static let only64 = VectorRule(rawValue: 1 << 26)
+
+    /// ModRM.reg names a general-purpose register: EVEX.R' must not extend it.
+    static let gprRegister = VectorRule(rawValue: 1 << 27)
+
+    var groupID: Int { Int(rawValue >> 48) }
 }
 
 /// Parses the lines of the vector rule maps: `PP.MAP OPCODES[/REG] FLAGS...` where PP is np, 66,
@@ -90,7 +101,8 @@ struct VectorRule: OptionSet, Sendable {
 /// vector lengths; absent: l01 for VEX/XOP, l012 for EVEX), `nv` (no vvvv operand), `m`, `r`,
 /// `ib`, `id`, `b` (broadcast), `er`, `sae`, `kd` (mask destination), `st` (r/m destination),
 /// `nk` (no opmask), `km` (opmask required), `vsib`, `g` (gather), `rm0`, `nomodrm`, `tiles`,
-/// `dd` (destination distinct from sources).
+/// `dd` (destination distinct from sources), `kr` (ModRM.reg is an opmask), `nvm` (no vvvv in
+/// the memory form), `o64` (64-bit mode only), `gr` (ModRM.reg is a general-purpose register).
 /// A later line for the same slot overrides an earlier one.
 struct VectorTableBuilder {
     var rules = [VectorRule](repeating: [], count: 3 * 8 * 4 * 256 * 2)
@@ -156,6 +168,10 @@ struct VectorTableBuilder {
             case "nomodrm": rule.insert(.noModRM)
             case "tiles": rule.insert(.distinctTiles)
             case "dd": rule.insert(.distinctDestination)
+            case "kr": rule.insert(.maskRegister)
+            case "nvm": rule.insert(.noVvvvMemory)
+            case "o64": rule.insert(.only64)
+            case "gr": rule.insert(.gprRegister)
             default: preconditionFailure("flag \(flag) in \(line)")
             }
         }
@@ -165,7 +181,7 @@ struct VectorTableBuilder {
             for w in ws {
                 if let reg = groupReg {
                     let id = groupID(slot * 2 + w)
-                    rules[slot * 2 + w] = VectorRule(rawValue: VectorRule([.defined, .group]).rawValue | UInt32(id) << 24)
+                    rules[slot * 2 + w] = VectorRule(rawValue: VectorRule([.defined, .group]).rawValue | UInt64(id) << 48)
                     if !rule.contains(.registerOnly) { groups[id * 16 + reg] = rule }
                     if !rule.contains(.memoryOnly) { groups[id * 16 + 8 + reg] = rule }
                 } else {
@@ -178,7 +194,7 @@ struct VectorTableBuilder {
     private mutating func groupID(_ slot: Int) -> Int {
         if let id = groupIDs[slot] { return id }
         let id = groupIDs.count + 1
-        precondition(id < 256, "too many vector groups")
+        precondition(id < 65536, "too many vector groups")
         groupIDs[slot] = id
         groups.append(contentsOf: repeatElement(VectorRule(), count: 16))
         return id
