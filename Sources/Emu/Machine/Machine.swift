@@ -1,0 +1,96 @@
+/// A PC: RAM at physical address 0, the I/O port bus, one CPU, the devices, and the run loop
+/// that executes the guest until it exits (DESIGN.md, "The way data flows").
+///
+/// Devices: COM1 (16550A UART at 0x3F8-0x3FF) and isa-debug-exit (0xF4-0xF7). Unassigned ports
+/// read as all ones.
+public final class Machine {
+    public let config: MachineConfig
+    public let memory: PhysicalMemory
+    public let ports: PortBus
+    public let cpu: CPU
+    /// Checked once per instruction by the run loop; devices raise it.
+    public let attention: Attention
+    public let com1: UART16550
+    public let debugExit: DebugExitPort
+    public let serialSink: SerialSink
+    /// The loaded kernel, once `load` succeeded.
+    public private(set) var bootImage: BootImage?
+
+    /// Builds the machine; `serialSink` overrides `config.serial` (tests capture output).
+    public init(config: MachineConfig, serialSink: SerialSink? = nil) throws(MachineError) {
+        self.config = config
+        guard let memory = PhysicalMemory(size: config.memorySize) else { throw .cannotAllocateRAM(config.memorySize) }
+        self.memory = memory
+        ports = PortBus()
+        cpu = CPU(vendor: config.vendor, memory: memory, ports: ports)
+        attention = Attention()
+        if let serialSink {
+            self.serialSink = serialSink
+        } else {
+            switch config.serial {
+            case .stdio: self.serialSink = FileDescriptorSerialSink(fd: 1)
+            case .none: self.serialSink = NullSerialSink()
+            case .file(let path): self.serialSink = try FileDescriptorSerialSink(path: path)
+            }
+        }
+        com1 = UART16550(base: 0x3F8, sink: self.serialSink)
+        debugExit = DebugExitPort(base: 0xF4, size: 4, attention: attention)
+        ports.attach(com1, ports: com1.ports)
+        ports.attach(debugExit, ports: debugExit.ports)
+    }
+
+    /// Loads a kernel file. Its Multiboot command line is the file name, a space and
+    /// `config.commandLine`, exactly as QEMU's `-kernel`/`-append` pass it (so the space is there
+    /// even when the command line is empty, and a guest prints the same text under both).
+    @discardableResult
+    public func load(path: String) throws(MachineError) -> BootImage {
+        let bytes: [UInt8]
+        do { bytes = try ImageFile.read(path: path) } catch { throw .boot(error) }
+        return try load(bytes, name: path)
+    }
+
+    /// Loads a kernel image and puts the CPU in its entry state.
+    @discardableResult
+    public func load(_ bytes: [UInt8], name: String) throws(MachineError) -> BootImage {
+        let commandLine = name + " " + config.commandLine
+        let image: BootImage
+        do { image = try BootLoader.load(bytes, into: memory, commandLine: commandLine) } catch { throw .boot(error) }
+        image.enter(cpu)
+        bootImage = image
+        return image
+    }
+
+    /// Runs the guest until it exits. Deterministic: the same image and configuration give the
+    /// same output and the same cycle count. The serial output is flushed before returning.
+    public func run() -> MachineExit {
+        let exit = runLoop()
+        serialSink.flush()
+        return exit
+    }
+
+    /// The hot loop: one instruction, then one test of the attention word and HLT. No
+    /// allocation, closure or existential call per instruction (DESIGN.md, hot path rules).
+    func runLoop() -> MachineExit {
+        let cpu = self.cpu
+        let attention = self.attention
+        let budget = config.maxCycles ?? UInt64.max
+        while true {
+            do {
+                while cpu.cycles < budget {
+                    try cpu.step()
+                    if attention.pending != 0 || cpu.halted { break }
+                }
+            } catch {
+                // No exception delivery through the IDT yet: every fault ends the machine.
+                return .shutdown(fault: error, state: CPUStateSummary(cpu))
+            }
+            if let v = attention.debugExitValue { return .debugExit(value: v) }
+            if cpu.halted {
+                // Nothing can raise an interrupt yet, so a halted CPU never wakes.
+                return .halted(state: CPUStateSummary(cpu))
+            }
+            if cpu.cycles >= budget { return .cycleBudgetExhausted(cycles: cpu.cycles, state: CPUStateSummary(cpu)) }
+            attention.pending = 0
+        }
+    }
+}

@@ -1,0 +1,83 @@
+/// Why a machine stopped, and the host exit status `swemu boot` gives it.
+///
+///     status          meaning
+///     (V << 1) | 1    the guest wrote V to isa-debug-exit (port 0xf4), as QEMU does:
+///                     always odd; 1 means V = 0 (the usual "success")
+///     2               bad usage or input (swemu itself, before the guest runs)
+///     4               triple fault, or an exception swemu cannot deliver yet (shutdown)
+///     6               the guest halted and nothing can wake it (HLT with no interrupt source)
+///     124             the --max-cycles budget ran out (like timeout(1))
+///
+/// swemu's own statuses are even so that they never collide with a debug-exit status.
+public enum MachineExit: Sendable, Equatable {
+    case debugExit(value: UInt32)
+    /// The CPU shut down: a triple fault, or (until exception delivery exists) any exception
+    /// reaching the run loop, reported with the fault that caused it.
+    case shutdown(fault: Fault, state: CPUStateSummary)
+    /// HLT with nothing left to wake the CPU.
+    case halted(state: CPUStateSummary)
+    case cycleBudgetExhausted(cycles: UInt64, state: CPUStateSummary)
+
+    public static let usageStatus: Int32 = 2
+    public static let shutdownStatus: Int32 = 4
+    public static let haltedStatus: Int32 = 6
+    public static let cycleBudgetStatus: Int32 = 124
+
+    /// The host process exit status (the host keeps its low 8 bits).
+    public var status: Int32 {
+        switch self {
+        case .debugExit(let v): return Int32(truncatingIfNeeded: (UInt64(v) << 1) | 1)
+        case .shutdown: return MachineExit.shutdownStatus
+        case .halted: return MachineExit.haltedStatus
+        case .cycleBudgetExhausted: return MachineExit.cycleBudgetStatus
+        }
+    }
+
+    /// One line for stderr, or nil for a debug exit (the guest chose to stop; QEMU prints nothing).
+    public var report: String? {
+        switch self {
+        case .debugExit: return nil
+        case .shutdown(let fault, let s):
+            let code = fault.errorCode.map { "(0x\(String($0, radix: 16)))" } ?? ""
+            return "triple fault: \(fault.mnemonic)\(code) (vector \(fault.vector)) not delivered at \(s)"
+        case .halted(let s):
+            return "guest halted with \(s.interruptsEnabled ? "no interrupt source" : "interrupts disabled") at \(s)"
+        case .cycleBudgetExhausted(let cycles, let s):
+            return "cycle budget of \(cycles) cycles exhausted at \(s)"
+        }
+    }
+
+    /// A short name for `--verbose`.
+    public var summary: String {
+        switch self {
+        case .debugExit(let v): return "debug exit 0x\(String(v, radix: 16))"
+        case .shutdown: return "shutdown"
+        case .halted: return "halted"
+        case .cycleBudgetExhausted: return "cycle budget exhausted"
+        }
+    }
+}
+
+/// The CPU registers an exit report shows.
+public struct CPUStateSummary: Sendable, Equatable, CustomStringConvertible {
+    public var rip: UInt64
+    public var cr0: UInt64
+    public var cr3: UInt64
+    public var cr4: UInt64
+    public var efer: UInt64
+    public var interruptsEnabled: Bool
+
+    public init(_ cpu: CPU) {
+        rip = cpu.rip
+        cr0 = cpu.cr0
+        cr3 = cpu.cr3
+        cr4 = cpu.cr4
+        efer = cpu.efer
+        interruptsEnabled = cpu.rflags & RFlags.interrupt.rawValue != 0
+    }
+
+    public var description: String {
+        func h(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+        return "RIP=\(h(rip)) CR0=\(h(cr0)) CR3=\(h(cr3)) CR4=\(h(cr4)) EFER=\(h(efer))"
+    }
+}
