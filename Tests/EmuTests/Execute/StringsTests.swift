@@ -67,8 +67,7 @@ private final class RecordingPort: PortDevice {
         m.cpu.registers[7] = 0xABCD_FFFE
         m.cpu.registers[1] = 0x7777_0002
         m.cpu.registers[0] = 0x1122_3344
-        m.cpu.segments[0].base = 0x10000   // ES base so the wrapped offset lands in RAM
-        // First store at ES:FFFE crosses the 64 KiB ES limit? ES limit is 4 GiB in flat mode.
+        m.cpu.segments[0].base = 0x10000   // ES limit is 4 GiB: only DI wraps, at 16 bits
         try m.cpu.step()
         #expect(m.memory.read(0x1FFFE, size: 4) == 0x1122_3344)
         #expect(m.memory.read(0x10002, size: 4) == 0x1122_3344)
@@ -77,9 +76,8 @@ private final class RecordingPort: PortDevice {
     }
 
     @Test func repFaultKeepsCompletedIterations() throws {
-        // Real mode, ES limit 0xFFFF: rep stosw from DI = 0xFFFA; the third store (at 0xFFFE)
-        // fits, the fourth would be at 0x0000 after wrap... use a byte count that faults: a word
-        // at 0xFFFF crosses the limit.
+        // Real mode, ES limit 0xFFFF: rep stosw from DI = 0xFFFB; the word at 0xFFFF crosses
+        // the limit (#GP), after two completed iterations.
         let m = machine(.real, [0xF3, 0xAB])
         m.cpu.registers[7] = 0xFFFB
         m.cpu.registers[1] = 5
