@@ -75,6 +75,8 @@ public enum Decoder {
         let addressSize: UInt8 = long ? (prefixes.contains(.addressSize) ? 4 : 8)
                                       : (mode.defaultSize == 2) != prefixes.contains(.addressSize) ? 2 : 4
         insn.addressSize = addressSize
+        // AMD's UD0 has no ModRM byte (APM vol. 3, UD0).
+        if vendor == .amd && map == 1 && b == 0xFF { entry.attributes.remove(.modrm) }
         if entry.attributes.contains(.modrm) {
             let modrm = try r.next()
             mod = modrm >> 6
@@ -99,7 +101,15 @@ public enum Decoder {
         if attrs.contains(.only64) && !long { invalid = true }
         if attrs.contains(.memoryOnly) && mod == 3 { invalid = true }
         if attrs.contains(.registerOnly) && mod != 3 { invalid = true }
-        if prefixes.contains(.lock) && (!attrs.contains(.lockable) || mod == 3) { invalid = true }
+        // AMD encodes MOV CR8 as LOCK MOV CR0 (APM vol. 3, MOV CRn).
+        let lockCR8 = vendor == .amd && map == 1 && (b == 0x20 || b == 0x22) && regField == 0
+        if prefixes.contains(.lock) && (!attrs.contains(.lockable) || mod == 3) && !lockCR8 { invalid = true }
+        if map == 1 && (b == 0x20 || b == 0x22) {
+            // Only CR0, CR2, CR3, CR4 and CR8 exist (SDM vol. 2, MOV-Move to/from Control Registers).
+            let cr = (regField | UInt8(rexR)) | (lockCR8 && prefixes.contains(.lock) ? 8 : 0)
+            if ![0, 2, 3, 4, 8].contains(cr) { invalid = true }
+        }
+        if map == 1 && (b == 0x21 || b == 0x23) && rexR != 0 { invalid = true }   // DR8-DR15 do not exist
 
         // Operand size (SDM vol. 1, 3.6; vol. 2, 2.2.1.3 for 64-bit defaults).
         var size: UInt8
@@ -136,6 +146,8 @@ public enum Decoder {
             insn.immediate2 = UInt16(try r.next())
         }
 
+        // 3DNow!: the imm8 suffix is the opcode (APM vol. 3, 3DNow! opcode map).
+        if entry.op == .threeDNow && !isThreeDNowSuffix(UInt8(truncatingIfNeeded: insn.immediate)) { invalid = true }
         if invalid { throw .invalidOpcode }
 
         // Registers, normalised (byte registers without REX: 4-7 are AH, CH, DH, BH = 16-19).
@@ -169,10 +181,21 @@ public enum Decoder {
             insn.op = .cmpxchg16b
         case .movToCR, .movFromCR:
             // AMD's alternate encoding of CR8: LOCK MOV CR0 (APM vol. 3, MOV CRn).
-            break
+            if vendor == .amd && prefixes.contains(.lock) { insn.reg |= 8 }
         default: break
         }
         return insn
+    }
+
+    /// The defined 3DNow! and extended 3DNow! suffix opcodes (APM vol. 3, table A-13).
+    static func isThreeDNowSuffix(_ s: UInt8) -> Bool {
+        switch s {
+        case 0x0C, 0x0D, 0x1C, 0x1D, 0x8A, 0x8E, 0x90, 0x94, 0x96, 0x97, 0x9A, 0x9E,
+             0xA0, 0xA4, 0xA6, 0xA7, 0xAA, 0xAE, 0xB0, 0xB4, 0xB6, 0xB7, 0xBB, 0xBF:
+            return true
+        default:
+            return false
+        }
     }
 
     static func isLegacyPrefix(_ b: UInt8) -> Bool {

@@ -10,7 +10,7 @@ enum OpcodeMap0F {
         "0f18-1f nop Ev",
         "0f20 movFromCR Rd,Cd", "0f21 movFromDR Rd,Dd", "0f22 movToCR Cd,Rd", "0f23 movToDR Dd,Rd",
         "0f30 wrmsr", "0f31 rdtsc", "0f32 rdmsr", "0f33 rdpmc", "0f34 sysenter", "0f35 sysexit",
-        "0f37 getsec",
+        "np.0f37 getsec",
         "0f40-4f cmovcc Gv,Ev cc",
         "0f80-8f jcc Jz f64 cc",
         "0f90-9f setcc Eb cc",

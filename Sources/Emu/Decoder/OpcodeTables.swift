@@ -28,7 +28,9 @@ final class OpcodeTables: Sendable {
     private init() {
         var builder = OpcodeTableBuilder()
         for line in OpcodeMapOneByte.lines { builder.add(line, map: 0) }
+        for line in OpcodeMapX87.lines { builder.add(line, map: 0) }
         for line in OpcodeMap0F.lines { builder.add(line, map: 1) }
+        for line in OpcodeMapExtensions.lines { builder.add(line, map: 1) }
         for line in OpcodeMapSSE.lines { builder.add(line, map: nil) }
         for line in OpcodeMapVEX.lines { builder.add(line, map: nil) }
         entries = builder.entries
