@@ -1,0 +1,142 @@
+import Testing
+@testable import Emu
+
+/// MUL/IMUL/DIV/IDIV: products, quotients and #DE worked out by hand from the SDM.
+private func exec(_ code: [UInt8], _ regs: [Int: UInt64], flags: UInt64 = 0x2,
+                  vendor: Vendor = .intel) throws(Fault) -> FlatMachine {
+    let m = FlatMachine(memorySize: 1 << 20, mode: .long64, vendor: vendor)!
+    _ = m.memory.load(code, at: 0x1000)
+    m.cpu.rip = 0x1000
+    for (r, v) in regs { m.cpu.registers[r] = v }
+    m.cpu.rflags = flags
+    try m.cpu.step()
+    return m
+}
+
+/// Runs `code` expecting #DE; checks that RIP and the registers are left as they were.
+private func expectDivideError(_ code: [UInt8], _ regs: [Int: UInt64]) {
+    let m = FlatMachine(memorySize: 1 << 20, mode: .long64)!
+    _ = m.memory.load(code, at: 0x1000)
+    m.cpu.rip = 0x1000
+    for (r, v) in regs { m.cpu.registers[r] = v }
+    do {
+        try m.cpu.step()
+        Issue.record("no fault")
+    } catch {
+        #expect(error == .divideError)
+    }
+    #expect(m.cpu.rip == 0x1000)
+    for (r, v) in regs { #expect(m.cpu.registers[r] == v) }
+}
+
+private let CF: UInt64 = 0x1, PF: UInt64 = 0x4, AF: UInt64 = 0x10, ZF: UInt64 = 0x40
+private let SF: UInt64 = 0x80, OF: UInt64 = 0x800
+
+@Suite struct MulDivTests {
+    @Test func mulByte() throws {
+        // MUL BL: 80h * 2 = 0100h in AX; AH != 0 -> CF = OF = 1.
+        let m = try exec([0xF6, 0xE3], [0: 0xAAAA_0080, 3: 2])
+        #expect(m.cpu.registers[0] == 0xAAAA_0100)
+        #expect(m.cpu.rflags & (CF | OF) == CF | OF)
+    }
+
+    @Test func mulQuad() throws {
+        // MUL RBX: 2^63 * 4 = 2^65 -> RDX = 2, RAX = 0.
+        let m = try exec([0x48, 0xF7, 0xE3], [0: 1 << 63, 3: 4])
+        #expect(m.cpu.registers[0] == 0)
+        #expect(m.cpu.registers[2] == 2)
+        #expect(m.cpu.rflags & (CF | OF) == CF | OF)
+    }
+
+    @Test func mulDwordZeroExtends() throws {
+        // MUL EBX: FFFFFFFFh * 2 = 1_FFFFFFFEh -> EDX = 1, EAX = FFFFFFFEh, upper halves cleared.
+        let m = try exec([0xF7, 0xE3], [0: 0xDEAD_0000_FFFF_FFFF, 2: 0xDEAD_0000_0000_0000, 3: 2])
+        #expect(m.cpu.registers[0] == 0xFFFF_FFFE)
+        #expect(m.cpu.registers[2] == 1)
+    }
+
+    @Test func mulUndefinedFlagsPerVendor() throws {
+        // AMD leaves SF, ZF, AF, PF as they were; the Intel model derives SF/ZF/PF from the low half.
+        let amd = try exec([0xF6, 0xE3], [0: 3, 3: 5], flags: 0x2 | ZF | AF | CF, vendor: .amd)
+        #expect(amd.cpu.rflags & 0x8D5 == ZF | AF)
+        let intel = try exec([0xF6, 0xE3], [0: 3, 3: 5], flags: 0x2 | ZF | AF | CF)
+        #expect(intel.cpu.rflags & 0x8D5 == PF)   // 15 = 0Fh: four bits set, even parity
+    }
+
+    @Test func imulOneOperand() throws {
+        // IMUL BL: -1 * 2 = -2 -> AX = FFFEh, fits in AL -> CF = OF = 0.
+        let a = try exec([0xF6, 0xEB], [0: 0xFF, 3: 2])
+        #expect(a.cpu.registers[0] & 0xFFFF == 0xFFFE)
+        #expect(a.cpu.rflags & (CF | OF) == 0)
+        // IMUL RBX: INT64_MIN * 2 = -2^64 -> RDX = -1, RAX = 0, overflow.
+        let b = try exec([0x48, 0xF7, 0xEB], [0: 1 << 63, 3: 2])
+        #expect(b.cpu.registers[0] == 0)
+        #expect(b.cpu.registers[2] == UInt64.max)
+        #expect(b.cpu.rflags & (CF | OF) == CF | OF)
+        // IMUL RBX: -1 * -1 = 1.
+        let c = try exec([0x48, 0xF7, 0xEB], [0: UInt64.max, 3: UInt64.max])
+        #expect(c.cpu.registers[0] == 1 && c.cpu.registers[2] == 0)
+        #expect(c.cpu.rflags & (CF | OF) == 0)
+    }
+
+    @Test func imulTwoAndThreeOperands() throws {
+        // IMUL RAX, RBX: 3 * -5 = -15.
+        let a = try exec([0x48, 0x0F, 0xAF, 0xC3], [0: 3, 3: UInt64(bitPattern: -5)])
+        #expect(a.cpu.registers[0] == UInt64(bitPattern: -15))
+        #expect(a.cpu.rflags & (CF | OF) == 0)
+        // IMUL EAX, EBX, -1: 80000000h * -1 = +2^31 does not fit -> truncated 80000000h, overflow.
+        let b = try exec([0x6B, 0xC3, 0xFF], [0: 0xFFFF_FFFF_0000_0000, 3: 0x8000_0000])
+        #expect(b.cpu.registers[0] == 0x8000_0000)
+        #expect(b.cpu.rflags & (CF | OF) == CF | OF)
+        // IMUL AX, BX, 7FFFh: 2 * 7FFFh = FFFEh overflows 16 bits; upper RAX bits kept.
+        let c = try exec([0x66, 0x69, 0xC3, 0xFF, 0x7F], [0: 0x1111_0000, 3: 2])
+        #expect(c.cpu.registers[0] == 0x1111_FFFE)
+        #expect(c.cpu.rflags & (CF | OF) == CF | OF)
+    }
+
+    @Test func divide() throws {
+        // DIV BL: 0107h / 10h = 10h remainder 7 -> AL = 10h, AH = 07h.
+        let a = try exec([0xF6, 0xF3], [0: 0x0107, 3: 0x10])
+        #expect(a.cpu.registers[0] & 0xFFFF == 0x0710)
+        // DIV RBX: (1:0) / 2 = 2^63 remainder 0.
+        let b = try exec([0x48, 0xF7, 0xF3], [0: 0, 2: 1, 3: 2])
+        #expect(b.cpu.registers[0] == 1 << 63 && b.cpu.registers[2] == 0)
+        // DIV ECX: EDX:EAX = 1_00000005h / 3 = 55555557h remainder 0.
+        let c = try exec([0xF7, 0xF1], [0: 5, 2: 1, 1: 3])
+        #expect(c.cpu.registers[0] == 0x5555_5557 && c.cpu.registers[2] == 0)
+    }
+
+    @Test func divideErrors() {
+        expectDivideError([0xF6, 0xF3], [0: 0x1234, 3: 0])             // DIV BL by zero
+        expectDivideError([0xF6, 0xF3], [0: 0x0200, 3: 2])             // quotient 100h
+        expectDivideError([0x48, 0xF7, 0xF3], [0: 0, 2: 5, 3: 5])      // RDX >= divisor
+        expectDivideError([0x48, 0xF7, 0xFB], [0: 1 << 63, 2: UInt64.max, 3: UInt64.max])  // INT64_MIN / -1
+        expectDivideError([0xF7, 0xFB], [0: 0x8000_0000, 2: 0xFFFF_FFFF, 3: 0xFFFF_FFFF])   // INT32_MIN / -1
+        expectDivideError([0xF6, 0xFB], [0: 0xFF80, 3: 0xFF])          // IDIV: -128 / -1
+        expectDivideError([0x48, 0xF7, 0xFB], [0: 0, 2: 0, 3: 0])      // IDIV by zero
+    }
+
+    @Test func signedDivide() throws {
+        // IDIV EBX: -7 / 2 = -3 remainder -1 (truncation toward zero).
+        let a = try exec([0xF7, 0xFB], [0: 0xFFFF_FFF9, 2: 0xFFFF_FFFF, 3: 2])
+        #expect(a.cpu.registers[0] == 0xFFFF_FFFD && a.cpu.registers[2] == 0xFFFF_FFFF)
+        // IDIV BL: -128 / 1 = -128 fits.
+        let b = try exec([0xF6, 0xFB], [0: 0xFF80, 3: 1])
+        #expect(b.cpu.registers[0] & 0xFFFF == 0x0080)
+        // IDIV RBX: RDX:RAX = -2^63 divided by -2 = 2^62.
+        let c = try exec([0x48, 0xF7, 0xFB], [0: 1 << 63, 2: UInt64.max, 3: UInt64(bitPattern: -2)])
+        #expect(c.cpu.registers[0] == 1 << 62 && c.cpu.registers[2] == 0)
+        // IDIV CX: DX:AX = 7 / -2 = -3 remainder 1.
+        let d = try exec([0x66, 0xF7, 0xF9], [0: 7, 2: 0, 1: 0xFFFE])
+        #expect(d.cpu.registers[0] & 0xFFFF == 0xFFFD && d.cpu.registers[2] & 0xFFFF == 1)
+        // IDIV RBX: most negative quotient -2^63 is allowed: (-2^64 / 2).
+        let e = try exec([0x48, 0xF7, 0xFB], [0: 0, 2: UInt64.max, 3: 2])
+        #expect(e.cpu.registers[0] == 1 << 63 && e.cpu.registers[2] == 0)
+    }
+
+    @Test func divideFlagsPerVendor() throws {
+        // AMD host: CF and OF kept, SF ZF PF cleared, AF set.
+        let m = try exec([0xF6, 0xF3], [0: 10, 3: 3], flags: 0x2 | CF | OF | ZF | SF | PF, vendor: .amd)
+        #expect(m.cpu.rflags & 0x8D5 == CF | OF | AF)
+    }
+}
