@@ -61,7 +61,8 @@ public final class HostVectorRunner {
         for r in 0..<16 { cpu.registers[r] = 0 }
         cpu.registers[4] = HostVectorRunner.initialRSP
         for (r, value) in v.registersIn { cpu.registers[r] = value }
-        cpu.rflags = v.flagsIn
+        // The host process always ran with IF set (a PUSHF image shows it).
+        cpu.rflags = v.flagsIn | RFlags.interrupt.rawValue
         cpu.rip = form.address
 
         var raised: Fault? = nil

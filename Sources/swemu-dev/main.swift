@@ -8,7 +8,9 @@ let rest = Array(arguments.dropFirst())
 switch arguments.first {
 case "decode": exit(DecodeCommand.run(rest))
 case "vectors": exit(VectorsCommand.run(rest))
+case "bench": exit(BenchCommand.run(rest))
+case "fuzz": exit(FuzzCommand.run(rest))
 default:
-    FileHandleOutput.error("usage: swemu-dev decode|vectors ...")
+    FileHandleOutput.error("usage: swemu-dev decode|vectors|bench|fuzz ...")
     exit(2)
 }

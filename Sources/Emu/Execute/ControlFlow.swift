@@ -9,8 +9,9 @@ extension CPU {
     /// Jcc. It cannot fault here (its signature is non-throwing in the dispatcher), so the CS
     /// limit / canonical check of the target is left to the next fetch (which raises #GP(0) at
     /// the target instead of at the Jcc).
-    func executeJcc(_ i: Instruction) {
-        if flags.condition(i.sub) { rip = (rip &+ i.immediate) & CPU.mask(i.size) }
+    @inline(__always)
+    func executeJcc(_ i: Instruction) throws(Fault) {
+        if flags.condition(i.sub) { rip = try nearBranchTarget(rip &+ i.immediate, size: i.size) }
     }
 
     /// Truncates a near branch target to the operand size and checks it (#GP(0)).

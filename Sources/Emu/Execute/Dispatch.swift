@@ -66,7 +66,7 @@ extension CPU {
         case .popf: try executePopf(i)
         case .enter: try executeEnter(i)
         case .leave: try executeLeave(i)
-        case .jcc: executeJcc(i)
+        case .jcc: try executeJcc(i)
         case .jmp: try executeJmp(i)
         case .jmpIndirect: try executeJmpIndirect(i)
         case .call: try executeCall(i)

@@ -4,7 +4,10 @@
 /// zero-extend into the 64-bit register. The source is seg:rSI (DS unless overridden), the
 /// destination always ES:rDI. DF = 1 walks down.
 ///
-/// A REP form runs its whole loop in one call. If an access faults mid-way, rSI/rDI/rCX are
+/// A REP form runs at most `CPU.repeatChunk` iterations per call; if more remain, RIP is put
+/// back on the instruction so it continues on the next step, as a REP string instruction does
+/// when an interrupt arrives between iterations (SDM vol. 2, REP). Each iteration costs a cycle.
+/// If an access faults mid-way, rSI/rDI/rCX are
 /// written back with the iterations that completed, so the restarted instruction continues
 /// from there (the dispatcher puts RIP back on the instruction). A REP with a zero count, or
 /// a fault in the first iteration, leaves every register untouched.
@@ -37,8 +40,10 @@ extension CPU {
         }
         let start = registers[1] & m
         var count = start
+        let stop = CPU.repeatStop(start)
+        let ended = false
         do {
-            while count != 0 {
+            while count != stop {
                 let v = try read(i.segment, si, size: size)
                 try write(es, di, size: size, v)
                 si = (si &+ d) & m
@@ -50,6 +55,7 @@ extension CPU {
             throw error
         }
         if count != start { commitString(a, si: si, di: di, count: count) }
+        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     func executeCmps(_ i: Instruction) throws(Fault) {
@@ -72,21 +78,24 @@ extension CPU {
         let whileEqual = i.prefixes.contains(.rep)
         let start = registers[1] & m
         var count = start
+        let stop = CPU.repeatStop(start)
+        var ended = false
         do {
-            while count != 0 {
+            while count != stop {
                 let x = try read(i.segment, si, size: size)
                 let y = try read(es, di, size: size)
                 flags.set(.sub, size: size, a: x, b: y, result: (x &- y) & mk)
                 si = (si &+ d) & m
                 di = (di &+ d) & m
                 count &-= 1
-                if (x == y) != whileEqual { break }
+                if (x == y) != whileEqual { ended = true; break }
             }
         } catch {
             if count != start { commitString(a, si: si, di: di, count: count) }
             throw error
         }
         if count != start { commitString(a, si: si, di: di, count: count) }
+        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     func executeScas(_ i: Instruction) throws(Fault) {
@@ -107,19 +116,22 @@ extension CPU {
         let whileEqual = i.prefixes.contains(.rep)
         let start = registers[1] & m
         var count = start
+        let stop = CPU.repeatStop(start)
+        var ended = false
         do {
-            while count != 0 {
+            while count != stop {
                 let y = try read(es, di, size: size)
                 flags.set(.sub, size: size, a: acc, b: y, result: (acc &- y) & mk)
                 di = (di &+ d) & m
                 count &-= 1
-                if (acc == y) != whileEqual { break }
+                if (acc == y) != whileEqual { ended = true; break }
             }
         } catch {
             if count != start { commitDestination(a, di: di, count: count) }
             throw error
         }
         if count != start { commitDestination(a, di: di, count: count) }
+        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     func executeLods(_ i: Instruction) throws(Fault) {
@@ -135,8 +147,10 @@ extension CPU {
         }
         let start = registers[1] & m
         var count = start
+        let stop = CPU.repeatStop(start)
+        let ended = false
         do {
-            while count != 0 {
+            while count != stop {
                 setRegister(0, size: size, try read(i.segment, si, size: size))
                 si = (si &+ d) & m
                 count &-= 1
@@ -146,6 +160,7 @@ extension CPU {
             throw error
         }
         if count != start { commitSource(a, si: si, count: count) }
+        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     func executeStos(_ i: Instruction) throws(Fault) {
@@ -163,8 +178,10 @@ extension CPU {
         }
         let start = registers[1] & m
         var count = start
+        let stop = CPU.repeatStop(start)
+        let ended = false
         do {
-            while count != 0 {
+            while count != stop {
                 try write(es, di, size: size, v)
                 di = (di &+ d) & m
                 count &-= 1
@@ -174,6 +191,7 @@ extension CPU {
             throw error
         }
         if count != start { commitDestination(a, di: di, count: count) }
+        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     /// INS: port DX -> ES:rDI. The destination is checked before the port is read, so a
@@ -200,8 +218,10 @@ extension CPU {
         if start == 0 { return }
         try checkIOPermission(port: port, size: size)
         var count = start
+        let stop = CPU.repeatStop(start)
+        let ended = false
         do {
-            while count != 0 {
+            while count != stop {
                 try probeWrite(es, di, size: size)
                 try write(es, di, size: size, UInt64(ports.read(port, size: Int(size))))
                 di = (di &+ d) & m
@@ -212,6 +232,7 @@ extension CPU {
             throw error
         }
         if count != start { commitDestination(a, di: di, count: count) }
+        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     /// OUTS: seg:rSI -> port DX (see INS for size and permission notes; the permission check
@@ -234,8 +255,10 @@ extension CPU {
         if start == 0 { return }
         try checkIOPermission(port: port, size: size)
         var count = start
+        let stop = CPU.repeatStop(start)
+        let ended = false
         do {
-            while count != 0 {
+            while count != stop {
                 let v = try read(i.segment, si, size: size)
                 ports.write(port, size: Int(size), value: UInt32(truncatingIfNeeded: v))
                 si = (si &+ d) & m
@@ -246,6 +269,21 @@ extension CPU {
             throw error
         }
         if count != start { commitSource(a, si: si, count: count) }
+        resumeRepeat(i, start: start, count: count, ended: ended)
+    }
+
+    static let repeatChunk: UInt64 = 4096
+
+    /// The count at which this call stops (the rest runs on the next step).
+    @inline(__always)
+    static func repeatStop(_ start: UInt64) -> UInt64 { start > repeatChunk ? start &- repeatChunk : 0 }
+
+    /// Charges the iterations and, when iterations remain (and REPE/REPNE did not end the loop),
+    /// puts RIP back on the instruction.
+    @inline(__always)
+    private func resumeRepeat(_ i: Instruction, start: UInt64, count: UInt64, ended: Bool) {
+        cycles &+= start &- count
+        if count != 0 && !ended { rip = (rip &- UInt64(i.length)) & ripMask }
     }
 
     @inline(__always)

@@ -28,6 +28,6 @@ import Testing
             if !bad.isEmpty { failures.append("\(form.name): \(bad.count) of \(form.vectors.count), first: \(bad[0])") }
         }
         #expect(vectorCount > 0)
-        #expect(failures.isEmpty, "\(failures.count) forms fail:\n" + failures.prefix(20).joined(separator: "\n"))
+        #expect(failures.isEmpty, Comment(rawValue: "\(failures.count) forms fail:\n" + failures.prefix(20).joined(separator: "\n")))
     }
 }
