@@ -2,16 +2,19 @@
 /// "SAL/SAR/SHL/SHR", "SHLD", "SHRD").
 ///
 /// Flags are computed eagerly. The count is masked to 5 bits (6 with a 64-bit operand); a masked
-/// count of 0 changes no flag and writes nothing back, but a memory operand is still checked for
-/// a read-modify-write access (the processor performs the access).
+/// count of 0 changes no flag and writes no memory, but a memory operand is still checked for a
+/// read-modify-write access, and a 32-bit register is still written (upper half cleared, as the
+/// AMD Zen 4 host does; both vendors here).
 ///
-/// Undefined results, chosen as the AMD Zen host produces them (fixtures/vectors/shift.txt);
-/// see `ShiftsTests.swift` for the cases pinned down:
+/// Undefined results follow the AMD Zen 4 host (fixtures/vectors/shift.txt, all six status
+/// flags match); the Intel model shares them except where noted:
 /// - OF for counts other than 1 uses the count-1 formula on the final result (ROL, SHL, RCL:
-///   MSB(result) XOR CF; ROR, RCR, SHR: XOR of the two most significant result bits; SAR: 0).
-/// - AF after a shift with a non-zero count: see `shiftAuxiliaryCarry`.
+///   MSB(result) XOR CF; ROR, RCR, SHR: XOR of the two most significant result bits; SAR: 0),
+///   also for an 8/16-bit RCL/RCR whose count is a whole rotation (operand and CF unchanged).
+/// - AF after SHL/SHR/SAR with a non-zero count: 1 on AMD, 0 in the Intel model
+///   (`shiftAuxiliaryCarry`).
 /// - SHL/SHR of an 8/16-bit operand by more than its width: result 0, CF 0 (the SDM loop).
-/// - SHLD/SHRD of a 16-bit operand by 17..31: see `executeShiftDouble`.
+/// - SHLD/SHRD of a 16-bit operand by 16..31: see `executeShiftDouble`.
 extension CPU {
     /// ZF, SF and PF of `r` (already truncated to `size`) as RFLAGS bits.
     @inline(__always)
@@ -134,16 +137,20 @@ extension CPU {
         let cf: UInt64
         let overflow: Bool
         if count > n {
-            // 16-bit operand, count 17..31 (undefined): the AMD Zen 4 host shifts through
-            // DEST:SRC:SRC (SHLD) or SRC:SRC:DEST (SHRD), 48 bits, and clears CF.
+            // 16-bit operand, count 17..31 (undefined). The AMD Zen 4 host shifts through
+            // DEST:SRC:SRC (SHLD) or SRC:SRC:DEST (SHRD), 48 bits, and clears CF. The Intel model
+            // follows Bochs' description of P6 and later parts: DEST:SRC:DEST (SHLD) or
+            // DEST:SRC:DEST with DEST lowest (SHRD), CF = the last bit shifted out.
+            let third = vendor == .amd ? s : d
             if i.op == .shld {
-                let wide = d &<< 32 | s &<< 16 | s
+                let wide = d &<< 32 | s &<< 16 | third
                 r = (wide &>> (32 &- count)) & m
+                cf = vendor == .amd ? 0 : (wide &>> (48 &- count)) & 1
             } else {
-                let wide = s &<< 32 | s &<< 16 | d
+                let wide = third &<< 32 | s &<< 16 | d
                 r = (wide &>> count) & m
+                cf = vendor == .amd ? 0 : (wide &>> (count &- 1)) & 1
             }
-            cf = 0
         } else if i.op == .shld {
             r = (d &<< count | CPU.shiftedRight(s, n &- count)) & m
             cf = (d &>> (n &- count)) & 1
@@ -154,7 +161,7 @@ extension CPU {
         if i.op == .shld {
             // OF (undefined for counts above 1): MSB(result) XOR CF; on the AMD Zen 4 host a
             // 16-bit SHLD by 16 gives OF = CF and by 17..31 gives OF = 0.
-            if size == 2 && count >= 16 {
+            if size == 2 && count >= 16 && vendor == .amd {
                 overflow = count == 16 && cf != 0
             } else {
                 overflow = (r &>> msb) ^ cf != 0
