@@ -96,7 +96,7 @@ public enum Decoder {
         // Encoding rules are checked after the whole instruction is read: an overlong invalid
         // instruction raises #GP before #UD (SDM vol. 3, 6.15, exception priority).
         let attrs = entry.attributes
-        var invalid = false
+        var invalid = attrs.contains(.alwaysInvalid) || (attrs.contains(.no66) && prefixes.contains(.operandSize))
         if attrs.contains(.invalid64) && long { invalid = true }
         if attrs.contains(.only64) && !long { invalid = true }
         if attrs.contains(.memoryOnly) && mod == 3 { invalid = true }

@@ -63,4 +63,8 @@ struct OpcodeAttributes: OptionSet, Sendable {
     static let byteRM = OpcodeAttributes(rawValue: 1 << 25)
     /// The reg operand is a byte register.
     static let byteReg = OpcodeAttributes(rawValue: 1 << 26)
+    /// A defined shape that is always #UD (MOV to CS): the length is measured first.
+    static let alwaysInvalid = OpcodeAttributes(rawValue: 1 << 27)
+    /// 66 may not accompany the F3 that selects this entry (PTWRITE).
+    static let no66 = OpcodeAttributes(rawValue: 1 << 28)
 }

@@ -41,15 +41,15 @@ enum OpcodeMap0F {
     static let group7: [String] = [
         "0f01/0.m sgdt M", "0f01/1.m sidt M", "0f01/2.m lgdt M", "0f01/3.m lidt M",
         "0f01/4 smsw Ev", "0f01/6 lmsw Ew", "0f01/7.m invlpg M",
-        "0f01/0.r1 vmcall", "0f01/0.r2 vmlaunch", "0f01/0.r3 vmresume", "0f01/0.r4 vmxoff",
-        "0f01/1.r0 monitor", "0f01/1.r1 mwait", "0f01/1.r2 clac", "0f01/1.r3 stac", "0f01/1.r7 unsupported",
-        "0f01/2.r0 xgetbv", "0f01/2.r1 xsetbv", "0f01/2.r4 vmfunc", "0f01/2.r5 unsupported",
-        "0f01/2.r6 unsupported", "0f01/2.r7 unsupported",
+        "np.0f01/0.r1 vmcall", "np.0f01/0.r2 vmlaunch", "np.0f01/0.r3 vmresume", "np.0f01/0.r4 vmxoff",
+        "np.0f01/1.r0 monitor", "np.0f01/1.r1 mwait", "np.0f01/1.r2 clac", "np.0f01/1.r3 stac", "np.0f01/1.r7 unsupported",
+        "np.0f01/2.r0 xgetbv", "np.0f01/2.r1 xsetbv", "np.0f01/2.r4 vmfunc", "np.0f01/2.r5 unsupported",
+        "np.0f01/2.r6 unsupported", "np.0f01/2.r7 unsupported",
         "0f01/3.r0 vmrun", "0f01/3.r1 vmmcall", "0f01/3.r2 vmload", "0f01/3.r3 vmsave",
         "0f01/3.r4 stgi", "0f01/3.r5 clgi", "0f01/3.r6 skinit", "0f01/3.r7 invlpga",
         "np.0f01/5.r0 serialize", "np.0f01/5.r6 rdpkru", "np.0f01/5.r7 wrpkru",
-        "0f01/7.r0 swapgs o64", "0f01/7.r1 rdtscp", "0f01/7.r2 monitorx", "0f01/7.r3 mwaitx",
-        "0f01/7.r4 clzero", "0f01/7.r5 rdpru",
+        "np.0f01/7.r0 swapgs o64", "0f01/7.r1 rdtscp", "np.0f01/7.r2 monitorx", "np.0f01/7.r3 mwaitx",
+        "np.0f01/7.r4 clzero", "np.0f01/7.r5 rdpru",
     ]
 
     static let groupsRest: [String] = [
@@ -59,7 +59,7 @@ enum OpcodeMap0F {
         "np.0fc7/6.m vmptrld Mq", "66.0fc7/6.m vmclear Mq", "f3.0fc7/6.m vmxon Mq",
         "np.0fc7/7.m vmptrst Mq",
         "np.0fc7/6.r rdrand Rv", "66.0fc7/6.r rdrand Rv", "np.0fc7/7.r rdseed Rv", "66.0fc7/7.r rdseed Rv",
-        "f3.0fc7/7.r rdpid Ry",
+        "f3.0fc7/7.r rdpid Ry", "f3.0fc7/6.r unsupported Rq o64",
         "np.0fae/0.m fxsave M", "np.0fae/1.m fxrstor M", "np.0fae/2.m ldmxcsr M", "np.0fae/3.m stmxcsr M",
         "np.0fae/4.m xsave M", "np.0fae/5.m xrstor M", "np.0fae/6.m xsaveopt M", "np.0fae/7.m clflush M",
         "66.0fae/6.m clwb M", "66.0fae/7.m clflushopt M",

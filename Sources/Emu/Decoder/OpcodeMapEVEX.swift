@@ -59,9 +59,9 @@ enum OpcodeMapEVEX {
         "np.0f 78 b sae nv", "np.0f 79 b er nv",
         "66.0f 78 b sae nv", "66.0f 79 b er nv", "66.0f 7a b sae nv", "66.0f 7b b er nv",
         "f3.0f 78 lig sae nv nk gr", "f2.0f 78 lig sae nv nk gr", "f3.0f 79 lig er nv nk gr", "f2.0f 79 lig er nv nk gr",
-        "f3.0f 7a w0 b nv", "f3.0f 7a w1 b er nv", "f2.0f 7a b er nv",
+        "f3.0f 7a w0 b sae nv", "f3.0f 7a w1 b er nv", "f2.0f 7a b er nv",
         "f3.0f 7b lig er nk", "f2.0f 7b w0 lig er nk", "f2.0f 7b w1 lig er nk",
-        "66.0f e6 w1 b sae nv", "f3.0f e6 w0 b nv", "f3.0f e6 w1 b er nv", "f2.0f e6 w1 b er nv",
+        "66.0f e6 w1 b sae nv", "f3.0f e6 w0 b sae nv", "f3.0f e6 w1 b er nv", "f2.0f e6 w1 b er nv",
     ]
 
     /// EVEX.0F38 (SDM table A-4, AVX-512 rows).
@@ -124,8 +124,8 @@ enum OpcodeMapEVEX {
     static let map2Other: [String] = [
         "f3.0f38 10-15 w0 nv st", "f3.0f38 20-25 w0 nv st", "f3.0f38 30-35 w0 nv st",
         "f3.0f38 26 kd", "f3.0f38 27 b kd",
-        "f3.0f38 28 r nv nk", "f3.0f38 29 r nv nk", "f3.0f38 2a w1 r nv nk",
-        "f3.0f38 38 r nv nk", "f3.0f38 39 r nv nk", "f3.0f38 3a w0 r nv nk",
+        "f3.0f38 28 r nv nk", "f3.0f38 29 r nv nk kd", "f3.0f38 2a w1 r nv nk",
+        "f3.0f38 38 r nv nk", "f3.0f38 39 r nv nk kd", "f3.0f38 3a w0 r nv nk",
         "f3.0f38 52 w0 b", "f3.0f38 72 w0 b nv",
         "f2.0f38 52-53 w0 l2 m", "f2.0f38 72 w0 b",
         "f2.0f38 9a w0 l2 m", "f2.0f38 9b w0 lig m", "f2.0f38 aa w0 l2 m", "f2.0f38 ab w0 lig m",
@@ -175,7 +175,7 @@ enum OpcodeMapEVEX {
         "np.m5 5b b er nv", "66.m5 5b w0 b er nv", "f3.m5 5b w0 b sae nv",
         "np.m5 5c w0 b er", "f3.m5 5c w0 lig er", "np.m5 5d w0 b sae", "f3.m5 5d w0 lig sae",
         "np.m5 5e w0 b er", "f3.m5 5e w0 lig er", "np.m5 5f w0 b sae", "f3.m5 5f w0 lig sae",
-        "66.m5 6e w0 l0 nv nk", "66.m5 7e w0 l0 nv nk",
+        "66.m5 6e l0 nv nk", "66.m5 7e l0 nv nk",
         "np.m5 78 w0 b sae nv", "66.m5 78 w0 b sae nv", "f3.m5 78 lig sae nv nk gr",
         "np.m5 79 w0 b er nv", "66.m5 79 w0 b er nv", "f3.m5 79 lig er nv nk gr",
         "66.m5 7a w0 b sae nv", "f2.m5 7a b er nv",

@@ -2,7 +2,7 @@
 /// not implement (SDM vol. 2, tables and the instruction pages; APM vol. 3). They are
 /// decoded for their exact length and validity and raise #UD when executed (`unsupported`).
 enum OpcodeMapExtensions {
-    static let lines: [String] = keyLocker + cet + moves + system + padlock
+    static let lines: [String] = keyLocker + cet + moves + system + padlock + sse4a
 
     /// Key Locker (AESENC128KL ... ENCODEKEY256, LOADIWKEY).
     static let keyLocker: [String] = [
@@ -27,7 +27,7 @@ enum OpcodeMapExtensions {
         "f3.0f38f8 unsupported Gv,M",
         "np.0f38fc unsupported My,Gy", "66.0f38fc unsupported My,Gy", "f2.0f38fc unsupported My,Gy",
         "f3.0f38fc unsupported My,Gy",
-        "f3.0fae/4 unsupported Ey",
+        "f3.0fae/4 unsupported Ey no66",
         "f3.0fae/6.r unsupported Rv", "f2.0fae/6.r unsupported Ry", "66.0fae/6.r unsupported Ry",
         "f3.0f3af0/0.r0 unsupported Ib",
         "f2.0f00/6 unsupported Ew o64",
@@ -37,24 +37,33 @@ enum OpcodeMapExtensions {
     /// ENCLS, TDX (TDCALL, SEAMRET, SEAMOPS, SEAMCALL), XSUSLDTRK, XRESLDTRK, UINTR, INVLPGB,
     /// TLBSYNC, SNP (PSMASH, PVALIDATE, RMPADJUST, RMPUPDATE), MCOMMIT.
     static let system: [String] = [
-        "0f01/0.r0 unsupported", "0f01/0.r5 unsupported", "np.0f01/0.r6 unsupported",
+        "np.0f01/0.r0 unsupported", "np.0f01/0.r5 unsupported", "np.0f01/0.r6 unsupported",
         "f3.0f01/0.r6 unsupported", "f2.0f01/0.r6 unsupported",
-        "0f01/1.r7 unsupported",
         "66.0f01/1.r4 unsupported", "66.0f01/1.r5 unsupported", "66.0f01/1.r6 unsupported",
         "66.0f01/1.r7 unsupported",
         "f2.0f01/5.r0 unsupported", "f2.0f01/5.r1 unsupported",
-        "f3.0f01/5.r4 unsupported", "f3.0f01/5.r5 unsupported", "f3.0f01/5.r6 unsupported",
-        "f3.0f01/5.r7 unsupported",
+        "f3.0f01/5.r4 unsupported o64", "f3.0f01/5.r5 unsupported o64", "f3.0f01/5.r6 unsupported o64",
+        "f3.0f01/5.r7 unsupported o64",
         "np.0f01/7.r6 unsupported", "np.0f01/7.r7 unsupported",
         "f3.0f01/7.r6 unsupported", "f3.0f01/7.r7 unsupported",
         "f2.0f01/7.r6 unsupported", "f2.0f01/7.r7 unsupported",
-        "f3.0f01/7.r2 unsupported",
+        "f3.0f01/7.r2 unsupported", "f3.0f01/7.r5 unsupported",
     ]
 
-    /// VIA PadLock / Zhaoxin GMI (0F A6, 0F A7 register forms).
+    /// VIA PadLock / Zhaoxin GMI register forms: XSTORE (0F A7 /0) with any prefix, the rest of
+    /// 0F A7 (XCRYPT*, CCS_ENCRYPT) and 0F A6 (MONTMUL, XSHA*, CCS_HASH) only with REP (F3).
     static let padlock: [String] = [
-        "0fa6/0.r0 unsupported", "0fa6/1.r0 unsupported", "0fa6/2.r0 unsupported", "f3.0fa6/5.r0 unsupported",
-        "0fa7/0.r0 unsupported", "0fa7/1.r0 unsupported", "0fa7/2.r0 unsupported", "0fa7/3.r0 unsupported",
-        "0fa7/4.r0 unsupported", "0fa7/5.r0 unsupported", "f3.0fa7/6.r0 unsupported",
+        "np.0fa7/0.r unsupported", "66.0fa7/0.r unsupported", "f2.0fa7/0.r unsupported",
+        "f3.0fa7/0.r unsupported", "f3.0fa7/1.r unsupported", "f3.0fa7/2.r unsupported",
+        "f3.0fa7/3.r unsupported", "f3.0fa7/4.r unsupported", "f3.0fa7/5.r unsupported",
+        "f3.0fa7/6.r unsupported", "f3.0fa7/7.r unsupported",
+        "f3.0fa6/0.r unsupported", "f3.0fa6/1.r unsupported", "f3.0fa6/2.r unsupported",
+        "f3.0fa6/3.r unsupported", "f3.0fa6/4.r unsupported", "f3.0fa6/5.r unsupported",
+        "f3.0fa6/6.r unsupported", "f3.0fa6/7.r unsupported",
+    ]
+
+    /// SSE4A EXTRQ / INSERTQ with two imm8 (APM vol. 4); the imm16 operand stands for both.
+    static let sse4a: [String] = [
+        "66.0f78/0.r sse Ux,Iw", "f2.0f78 sse Vx,Ux,Iw",
     ]
 }

@@ -38,7 +38,7 @@ enum OpcodeMapOneByte {
         // MOV Sreg: segment registers 6 and 7 do not exist; MOV to CS is #UD.
         "8c/0 movSreg Ev,Sw", "8c/1 movSreg Ev,Sw", "8c/2 movSreg Ev,Sw", "8c/3 movSreg Ev,Sw",
         "8c/4 movSreg Ev,Sw", "8c/5 movSreg Ev,Sw",
-        "8e/0 movToSreg Sw,Ew", "8e/2 movToSreg Sw,Ew", "8e/3 movToSreg Sw,Ew", "8e/4 movToSreg Sw,Ew",
+        "8e/0 movToSreg Sw,Ew", "8e/1 movToSreg Sw,Ew ud", "8e/2 movToSreg Sw,Ew", "8e/3 movToSreg Sw,Ew", "8e/4 movToSreg Sw,Ew",
         "8e/5 movToSreg Sw,Ew",
         "90-97 xchg Zv,rAX",
         "98 cbw", "99 cwd", "9a callFar Ap i64", "9b wait", "9c pushf d64", "9d popf d64",

@@ -41,7 +41,8 @@ final class OpcodeTables: Sendable {
 /// Parses the lines of the declarative opcode maps:
 /// `[np.|66.|f3.|f2.][vex.]OPCODE[-LAST][/REG[.m|.r|.rN]] op [OPERANDS] [flags]`
 /// where OPCODE is hex with its escape bytes (`0f`, `0f38`, `0f3a`), OPERANDS use the SDM's
-/// operand notation (Eb, Gv, Iz, Jb...) and flags are lock, i64, o64, d64, f64, cc, reg, L0, sub=N.
+/// operand notation (Eb, Gv, Iz, Jb...) and flags are lock, i64, o64, d64, f64, cc, reg, L0, m, r, ud (always #UD
+/// after the length is known), no66, sub=N.
 /// A later line overrides an earlier one for the same slot.
 struct OpcodeTableBuilder {
     var entries = [OpcodeEntry](repeating: OpcodeEntry(), count: 2 * 8 * 4 * 256)
@@ -107,6 +108,8 @@ struct OpcodeTableBuilder {
             case "L0": entry.attributes.insert(.vexL0)
             case "m": entry.attributes.insert(.memoryOnly)
             case "r": entry.attributes.insert(.registerOnly)
+            case "ud": entry.attributes.insert(.alwaysInvalid)
+            case "no66": entry.attributes.insert(.no66)
             default:
                 guard flag.hasPrefix("sub=") else { preconditionFailure("flag \(flag) in \(line)") }
                 entry.sub = UInt8(flag.dropFirst(4))!
@@ -158,7 +161,7 @@ struct OpcodeTableBuilder {
         return id
     }
 
-    static let flagWords = ["lock", "i64", "o64", "d64", "f64", "cc", "L0", "m", "r"]
+    static let flagWords = ["lock", "i64", "o64", "d64", "f64", "cc", "L0", "m", "r", "ud", "no66"]
 
     /// Derives ModRM presence, immediates, operand-size rules and the operand form from the
     /// SDM operand notation.

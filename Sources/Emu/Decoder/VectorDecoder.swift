@@ -120,7 +120,7 @@ extension Decoder {
         }
         if rule.contains(.distinctTiles) {
             let rm = rmField | rexB
-            if reg == rm || reg == vvvv || rm == vvvv { bad = true }
+            if reg == rm || reg == vvvv || rm == vvvv || reg > 7 || rm > 7 || vvvv > 7 { bad = true }
         }
         if rule.contains(.distinctDestination) {
             if reg == (vvvv | highV) || (register && reg == (rmField | rexB | (rexX << 1))) { bad = true }
