@@ -13,13 +13,26 @@ final class DecodeCache {
     }
 
     let slots: UnsafeMutablePointer<Entry>
+    /// Holds an instruction that is not cached (it crosses a page, or runs from MMIO).
+    let scratch: UnsafeMutablePointer<Instruction>
 
     init() {
+        scratch = .allocate(capacity: 1)
+        scratch.initialize(to: Instruction())
         slots = .allocate(capacity: DecodeCache.entries)
         slots.initialize(repeating: Entry(tag: 0, generation: 0, instruction: Instruction()), count: DecodeCache.entries)
     }
 
-    func deallocate() { slots.deallocate() }
+    func deallocate() {
+        slots.deallocate()
+        scratch.deallocate()
+    }
+
+    @inline(__always)
+    func instructionPointer(_ slot: UnsafeMutablePointer<Entry>) -> UnsafeMutablePointer<Instruction> {
+        UnsafeMutableRawPointer(slot).advanced(by: MemoryLayout<Entry>.offset(of: \Entry.instruction) ?? 0)
+            .assumingMemoryBound(to: Instruction.self)
+    }
 
     @inline(__always)
     static func tag(physical: UInt64, mode: CodeMode, vendor: Vendor) -> UInt64 {

@@ -106,7 +106,7 @@ public enum Decoder {
         if prefixes.contains(.lock) && (!attrs.contains(.lockable) || mod == 3) && !lockCR8 { invalid = true }
         if map == 1 && (b == 0x20 || b == 0x22) {
             // Only CR0, CR2, CR3, CR4 and CR8 exist (SDM vol. 2, MOV-Move to/from Control Registers).
-            let cr = (regField | UInt8(rexR)) | (lockCR8 && prefixes.contains(.lock) ? 8 : 0)
+            let cr = regField + UInt8(rexR) + (lockCR8 && prefixes.contains(.lock) ? 8 : 0)
             if ![0, 2, 3, 4, 8].contains(cr) { invalid = true }
         }
         if map == 1 && (b == 0x21 || b == 0x23) && rexR != 0 { invalid = true }   // DR8-DR15 do not exist

@@ -57,7 +57,7 @@ enum OpcodeMapExtensions {
         "f3.0fa7/0.r unsupported", "f3.0fa7/1.r unsupported", "f3.0fa7/2.r unsupported",
         "f3.0fa7/3.r unsupported", "f3.0fa7/4.r unsupported", "f3.0fa7/5.r unsupported",
         "f3.0fa7/6.r unsupported", "f3.0fa7/7.r unsupported",
-        "f3.0fa6/0.r unsupported", "f3.0fa6/1.r unsupported", "f3.0fa6/2.r unsupported",
+        "f3.0fa6/0.r0 unsupported", "f3.0fa6/1.r unsupported", "f3.0fa6/2.r unsupported",
         "f3.0fa6/3.r unsupported", "f3.0fa6/4.r unsupported", "f3.0fa6/5.r unsupported",
         "f3.0fa6/6.r unsupported", "f3.0fa6/7.r unsupported",
     ]

@@ -135,14 +135,14 @@ enum OpcodeMapVEXRules {
         "66.0f3a 30-33 l0 r nv ib kr",
     ]
 
-    /// AMX (SDM, LDTILECFG ... TDPFP16PS, TCMMIMFP16PS).
+    /// AMX (SDM, LDTILECFG ... TDPFP16PS, TCMMIMFP16PS): 64-bit mode only.
     static let amx: [String] = [
-        "np.0f38 49/0 w0 l0 m nv", "66.0f38 49/0 w0 l0 m nv",
-        "np.0f38 49/0 w0 l0 r nv rm0", "f2.0f38 49 w0 l0 r nv rm0",
-        "66.0f38 4b w0 l0 vsib nv", "f3.0f38 4b w0 l0 vsib nv", "f2.0f38 4b w0 l0 vsib nv",
-        "f3.0f38 5c w0 l0 r tiles", "f2.0f38 5c w0 l0 r tiles",
-        "np.0f38 5e w0 l0 r tiles", "66.0f38 5e w0 l0 r tiles", "f3.0f38 5e w0 l0 r tiles",
-        "f2.0f38 5e w0 l0 r tiles",
-        "np.0f38 6c w0 l0 r tiles", "66.0f38 6c w0 l0 r tiles",
+        "np.0f38 49/0 w0 l0 m nv o64", "66.0f38 49/0 w0 l0 m nv o64",
+        "np.0f38 49/0 w0 l0 r nv rm0 o64", "f2.0f38 49 w0 l0 r nv rm0 o64",
+        "66.0f38 4b w0 l0 vsib nv o64", "f3.0f38 4b w0 l0 vsib nv o64", "f2.0f38 4b w0 l0 vsib nv o64",
+        "f3.0f38 5c w0 l0 r tiles o64", "f2.0f38 5c w0 l0 r tiles o64",
+        "np.0f38 5e w0 l0 r tiles o64", "66.0f38 5e w0 l0 r tiles o64", "f3.0f38 5e w0 l0 r tiles o64",
+        "f2.0f38 5e w0 l0 r tiles o64",
+        "np.0f38 6c w0 l0 r tiles o64", "66.0f38 6c w0 l0 r tiles o64",
     ]
 }
