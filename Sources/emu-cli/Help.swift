@@ -15,8 +15,9 @@ enum Help {
     static let boot = """
     usage: swemu boot IMAGE [options]
 
-    Boots IMAGE, a Multiboot 1 kernel (ELF32, ELF64, or any format with the a.out kludge),
-    on a PC with COM1 (16550 UART at 0x3f8) and isa-debug-exit (port 0xf4, 4 ports).
+    Boots IMAGE, a Multiboot 1 kernel (ELF32, ELF64, or any format with the a.out kludge) or,
+    if it has no Multiboot 1 header, a Multiboot 2 kernel (ELF, or the address tag), on a PC
+    with COM1 (16550 UART at 0x3f8) and isa-debug-exit (port 0xf4, 4 ports).
 
     options:
       --cpu intel|amd      CPU model: intel (VMX) or amd (SVM); default intel
@@ -39,12 +40,13 @@ enum Help {
       A shutdown, halt or cycle-budget exit prints one line on stderr with RIP, CR0, CR3,
       CR4 and EFER.
 
-    machine state at entry (Multiboot 1, section 3.2):
-      EAX = 0x2BADB002, EBX = physical address of the Multiboot information, 32-bit protected
+    machine state at entry (Multiboot 1, section 3.2; Multiboot 2, section 3.3):
+      EAX = 0x2BADB002 (Multiboot 2: 0x36D76289), EBX = physical address of the Multiboot
+      information (Multiboot 2: the tag list, 8-byte aligned), 32-bit protected
       mode with paging off, CS = 0x10 flat 32-bit code, DS/ES/FS/GS/SS = 0x18 flat 32-bit data,
       EFLAGS = 0x2 (IF = 0), A20 on, ESP = 0 (undefined by the specification: set up a stack),
       GDTR = a 4-entry flat GDT inside the boot information area, IDTR = base 0 limit 0x3ff.
-      The Multiboot information (memory map, command line, boot loader name "swemu") lies in
+      The boot information (memory map, command line, boot loader name "swemu") lies in
       low memory from 0x1000, below 640 KiB and outside the image.
     """
 }

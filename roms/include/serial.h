@@ -40,6 +40,11 @@ static __attribute__((unused)) void serial_hex(uint32_t v) {
     for (int shift = 28; shift >= 0; shift -= 4) serial_putc("0123456789abcdef"[(v >> shift) & 0xf]);
 }
 
+static __attribute__((unused)) void serial_hex64(uint64_t v) {
+    serial_puts("0x");
+    for (int shift = 60; shift >= 0; shift -= 4) serial_putc("0123456789abcdef"[(v >> shift) & 0xf]);
+}
+
 static __attribute__((unused)) void serial_dec(uint32_t v) {
     char buf[11];
     int n = 0;

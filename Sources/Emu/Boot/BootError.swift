@@ -22,6 +22,8 @@ public enum BootError: Error, Equatable, Sendable, CustomStringConvertible {
     case doesNotFit(what: String, start: UInt64, end: UInt64, ramSize: UInt64)
     /// The image file is larger than guest RAM.
     case imageLargerThanRAM(imageSize: UInt64, ramSize: UInt64)
+    /// A Multiboot 2 header that is malformed or asks for what swemu cannot do.
+    case badMultiboot2(String)
     /// The entry point is not reachable from 32-bit protected mode.
     case entryAbove4G(UInt64)
 
@@ -43,6 +45,7 @@ public enum BootError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(what) at 0x\(start.hexDigits)-0x\(end.hexDigits) does not fit in \(ram >> 20) MiB of RAM"
         case .imageLargerThanRAM(let image, let ram):
             return "image (\(image) bytes) is larger than RAM (\(ram >> 20) MiB)"
+        case .badMultiboot2(let detail): return "bad Multiboot2 header: \(detail)"
         case .entryAbove4G(let e): return "entry point 0x\(e.hexDigits) is above 4 GiB"
         }
     }

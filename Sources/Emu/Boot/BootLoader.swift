@@ -10,6 +10,9 @@ public enum BootLoader {
         if let header = try MultibootHeader.find(in: bytes) {
             return try Multiboot1Loader.load(bytes, header: header, into: memory, commandLine: commandLine)
         }
+        if let header = try Multiboot2Header.find(in: bytes) {
+            return try Multiboot2Loader.load(bytes, header: header, into: memory, commandLine: commandLine)
+        }
         throw .noMultibootHeader(isELF: ELFImage.isELF(bytes))
     }
 }

@@ -35,25 +35,14 @@ public enum Multiboot1Loader {
         let pieces: [Piece]
         let entry: UInt64
         if let a = header.addresses {
-            (pieces, entry) = try kludgePieces(bytes, header: header, addresses: a)
+            (pieces, entry) = try kludgePieces(bytes, headerOffset: header.offset, addresses: a)
             format = "Multiboot1 a.out kludge" + (ELFImage.isELF(bytes) ? (bytes.count > 4 && bytes[4] == 2 ? " (ELF64)" : " (ELF32)") : "")
         } else {
-            let elf = try ELFImage(bytes)
-            pieces = elf.segments.map { s in
-                Piece(address: s.physicalAddress, contents: bytes[Int(s.fileOffset)..<Int(s.fileOffset + s.fileSize)],
-                      memorySize: s.memorySize)
-            }
-            entry = elf.physicalEntry
+            let elf: ELFImage
+            (pieces, entry, elf) = try elfPieces(bytes)
             format = elf.is64Bit ? "Multiboot1 ELF64" : "Multiboot1 ELF32"
         }
-        guard entry < 1 << 32 else { throw .entryAbove4G(entry) }
-        for p in pieces where p.memorySize > 0 {
-            guard p.range.upperBound <= memory.size else {
-                throw .doesNotFit(what: "image segment", start: p.address, end: p.range.upperBound, ramSize: memory.size)
-            }
-        }
-        for p in pieces where p.memorySize > 0 { copy(p, to: memory) }
-        let ranges = pieces.filter { $0.memorySize > 0 }.map(\.range)
+        let ranges = try place(pieces, entry: entry, in: memory)
         let (info, gdt) = try writeInfo(memory: memory, occupied: ranges, commandLine: commandLine)
         return BootImage(format: format, entry: UInt32(entry), magic: MultibootHeader.bootloaderMagic,
                          infoAddress: info, gdtAddress: gdt, loadedRanges: ranges)
@@ -61,14 +50,15 @@ public enum Multiboot1Loader {
 
     /// The a.out kludge (3.1.3): the file from `header_offset - (header_addr - load_addr)` is
     /// loaded at load_addr up to load_end_addr (0: end of file), then zeros up to bss_end_addr.
-    static func kludgePieces(_ bytes: [UInt8], header: MultibootHeader,
+    /// (Multiboot 2's address tag, 3.1.5, has the same meaning.)
+    static func kludgePieces(_ bytes: [UInt8], headerOffset: Int,
                              addresses a: MultibootHeader.Addresses) throws(BootError) -> ([Piece], UInt64) {
         guard a.headerAddress >= a.loadAddress else { throw .badKludge("header_addr below load_addr") }
         let headerDistance = UInt64(a.headerAddress - a.loadAddress)
-        guard headerDistance <= UInt64(header.offset) else {
+        guard headerDistance <= UInt64(headerOffset) else {
             throw .badKludge("load_addr is before the start of the file")
         }
-        let textOffset = UInt64(header.offset) - headerDistance
+        let textOffset = UInt64(headerOffset) - headerDistance
         let fileRest = UInt64(bytes.count) - textOffset
         let loadSize: UInt64
         if a.loadEndAddress == 0 {
@@ -87,6 +77,28 @@ public enum Multiboot1Loader {
         }
         let contents = bytes[Int(textOffset)..<Int(textOffset + loadSize)]
         return ([Piece(address: UInt64(a.loadAddress), contents: contents, memorySize: memorySize)], UInt64(a.entryAddress))
+    }
+
+    /// Checks that the pieces and the entry point fit, copies them, and returns their ranges.
+    static func place(_ pieces: [Piece], entry: UInt64, in memory: PhysicalMemory) throws(BootError) -> [Range<UInt64>] {
+        guard entry < 1 << 32 else { throw .entryAbove4G(entry) }
+        for p in pieces where p.memorySize > 0 {
+            guard p.range.upperBound <= memory.size else {
+                throw .doesNotFit(what: "image segment", start: p.address, end: p.range.upperBound, ramSize: memory.size)
+            }
+        }
+        for p in pieces where p.memorySize > 0 { copy(p, to: memory) }
+        return pieces.filter { $0.memorySize > 0 }.map(\.range)
+    }
+
+    /// The PT_LOAD segments of an ELF image as pieces, and its physical entry point.
+    static func elfPieces(_ bytes: [UInt8]) throws(BootError) -> (pieces: [Piece], entry: UInt64, elf: ELFImage) {
+        let elf = try ELFImage(bytes)
+        let pieces = elf.segments.map { s in
+            Piece(address: s.physicalAddress, contents: bytes[Int(s.fileOffset)..<Int(s.fileOffset + s.fileSize)],
+                  memorySize: s.memorySize)
+        }
+        return (pieces, elf.physicalEntry, elf)
     }
 
     static func copy(_ p: Piece, to memory: PhysicalMemory) {
