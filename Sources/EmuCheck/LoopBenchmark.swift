@@ -10,12 +10,12 @@ public enum LoopBenchmark {
     ///       mov [rbx+8], rdx    ; 48 89 53 08
     ///       add rsi, [rbx+8]    ; 48 03 73 08
     ///       dec ecx             ; ff c9
-    ///       jnz loop            ; 75 f0
+    ///       jnz loop            ; 75 ee
     ///       hlt
     /// ```
     public static let code: [UInt8] = [0xB9, 0, 0, 0, 0,
                                        0x48, 0x01, 0xC8, 0x48, 0x31, 0xC2, 0x48, 0x89, 0x53, 0x08,
-                                       0x48, 0x03, 0x73, 0x08, 0xFF, 0xC9, 0x75, 0xF0, 0xF4]
+                                       0x48, 0x03, 0x73, 0x08, 0xFF, 0xC9, 0x75, 0xEE, 0xF4]
 
     /// Runs the loop and returns the instructions retired (6 per iteration + 2).
     public static func run(iterations: UInt32, vendor: Vendor = .intel) -> (retired: UInt64, rsi: UInt64) {

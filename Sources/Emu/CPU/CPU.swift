@@ -18,6 +18,8 @@ public final class CPU {
     public let ports: PortBus
     var tlb: TLB
     let decodeCache: DecodeCache
+    /// `memory.generation`, kept here so the fetch path loads it without a second object.
+    let pageGenerations: UnsafeMutablePointer<UInt32>
 
     public var gdtr = DescriptorTable()
     public var idtr = DescriptorTable()
@@ -51,6 +53,7 @@ public final class CPU {
         segments.initialize(repeating: SegmentCache(), count: 6)
         tlb = TLB()
         decodeCache = DecodeCache()
+        pageGenerations = memory.generation
         cpuidModel = CPUIDModel(vendor: vendor)
         reset()
     }

@@ -1,8 +1,10 @@
 extension CPU {
     /// The instruction at CS:RIP, from the decoded-instruction cache when it is still valid,
     /// else fetched (with paging and the fetch TLB) and decoded.
+    /// Returns a pointer into the decoded-instruction cache (or its scratch slot for
+    /// instructions that cannot be cached), so the hot path never copies the instruction.
     @inline(__always)
-    func fetchInstruction() throws(Fault) -> Instruction {
+    func fetchInstruction() throws(Fault) -> UnsafePointer<Instruction> {
         let linear = codeMode == .long64 ? rip : (segments[1].base &+ rip) & 0xFFFF_FFFF
         let page = linear >> 12
         let e = tlb.fetch[Int(page & TLB.mask)]
@@ -10,15 +12,15 @@ extension CPU {
             let physical = e.physicalPage << 12 | (linear & 0xFFF)
             let slot = decodeCache.slots + DecodeCache.slot(physical: physical)
             if slot.pointee.tag == DecodeCache.tag(physical: physical, mode: codeMode, vendor: vendor)
-                && slot.pointee.generation == memory.generation[Int(e.physicalPage)] {
-                return slot.pointee.instruction
+                && slot.pointee.generation == pageGenerations[Int(e.physicalPage)] {
+                return UnsafePointer(decodeCache.instructionPointer(slot))
             }
         }
         return try fetchAndDecode(linear)
     }
 
     @inline(never)
-    func fetchAndDecode(_ linear: UInt64) throws(Fault) -> Instruction {
+    func fetchAndDecode(_ linear: UInt64) throws(Fault) -> UnsafePointer<Instruction> {
         if codeMode != .long64 {
             // CS limit (SDM vol. 3, 5.3): the first byte must be inside; later bytes are checked
             // against the instruction's length below.
@@ -62,7 +64,7 @@ extension CPU {
         if codeMode != .long64 && rip &+ UInt64(insn.length) &- 1 > UInt64(segments[1].limit) {
             throw .generalProtection(0)
         }
-        // Cache instructions that lie inside one RAM page.
+        // Cache instructions that lie inside one RAM page; others go to the scratch slot.
         let physicalPage = physical >> 12
         if inPage + Int(insn.length) <= 0x1000 && Int(physicalPage) < memory.pageCount
             && memory.hostPage(physicalPage) != nil {
@@ -70,8 +72,10 @@ extension CPU {
             memory.codePage[Int(physicalPage)] = 1
             slot.pointee = DecodeCache.Entry(tag: DecodeCache.tag(physical: physical, mode: codeMode, vendor: vendor),
                                              generation: memory.generation[Int(physicalPage)], instruction: insn)
+            return UnsafePointer(decodeCache.instructionPointer(slot))
         }
-        return insn
+        decodeCache.scratch.pointee = insn
+        return UnsafePointer(decodeCache.scratch)
     }
 
     static func fault(for error: DecodeError) -> Fault {

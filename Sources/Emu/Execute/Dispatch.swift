@@ -6,9 +6,9 @@ extension CPU {
     public func step() throws(Fault) {
         let i = try fetchInstruction()
         let start = rip
-        rip = (start &+ UInt64(i.length)) & ripMask
+        rip = (start &+ UInt64(i.pointee.length)) & ripMask
         do {
-            try execute(i)
+            try execute(i.pointee)
         } catch {
             if !error.trap { rip = start }
             throw error
