@@ -68,15 +68,23 @@ public final class Machine {
         return exit
     }
 
+    /// Virtual cycles between two flushes of the serial output, so that a partial line (a
+    /// prompt, progress dots) shows up while the guest runs on; about 15 ms of host time.
+    static let flushQuantum: UInt64 = 1 << 20
+
     /// The hot loop: one instruction, then one test of the attention word and HLT. No
     /// allocation, closure or existential call per instruction (DESIGN.md, hot path rules).
+    /// The inner loop runs to the next deadline: the cycle budget or the next output flush
+    /// (later: the clock's next timer event).
     func runLoop() -> MachineExit {
         let cpu = self.cpu
         let attention = self.attention
         let budget = config.maxCycles ?? UInt64.max
         while true {
+            let (next, overflow) = cpu.cycles.addingReportingOverflow(Machine.flushQuantum)
+            let deadline = overflow ? budget : min(budget, next)
             do {
-                while cpu.cycles < budget {
+                while cpu.cycles < deadline {
                     try cpu.step()
                     if attention.pending != 0 || cpu.halted { break }
                 }
@@ -90,6 +98,7 @@ public final class Machine {
                 return .halted(state: CPUStateSummary(cpu))
             }
             if cpu.cycles >= budget { return .cycleBudgetExhausted(cycles: cpu.cycles, state: CPUStateSummary(cpu)) }
+            if cpu.cycles >= deadline { serialSink.flush() }
             attention.pending = 0
         }
     }

@@ -112,6 +112,25 @@ import Testing
         #expect(exit.status == 124)
     }
 
+    /// Records when output is flushed, relative to the bytes written.
+    final class FlushRecorder: SerialSink {
+        var bytes: [UInt8] = []
+        var flushedCounts: [Int] = []
+        func put(_ byte: UInt8) { bytes.append(byte) }
+        func flush() { flushedCounts.append(bytes.count) }
+    }
+
+    @Test func partialLinesAreFlushedWhileTheGuestRuns() throws {
+        let sink = FlushRecorder()
+        let m = try Machine(config: MachineConfig(memorySize: 64 << 20, maxCycles: 3 * Machine.flushQuantum), serialSink: sink)
+        // mov dx, 0x3f8; mov al, 'A'; out dx, al; jmp $
+        try m.load(TestImages.kludge(code: [0x66, 0xBA, 0xF8, 0x03, 0xB0, 0x41, 0xEE, 0xEB, 0xFE]), name: "t")
+        let exit = m.run()
+        #expect(exit.status == 124)
+        #expect(sink.bytes == [0x41])
+        #expect(sink.flushedCounts == [1, 1, 1])   // two quantum boundaries, then the exit
+    }
+
     @Test func unassignedPortsReadAllOnes() throws {
         let (m, _) = try machine()
         #expect(m.ports.read(0x80, size: 1) == 0xFF)
