@@ -91,6 +91,14 @@ extension CPU {
         case .rdtsc, .rdtscp: try executeRdtsc(i)
         case .inImm, .inDX: try executeIn(i)
         case .outImm, .outDX: try executeOut(i)
+        case .movSreg, .movToSreg, .lds, .les, .lfs, .lgs, .lss, .jmpFar, .jmpFarIndirect, .callFar,
+             .callFarIndirect, .retFar, .iret, .lldt, .sldt, .ltr, .str, .lar, .lsl, .verr, .verw, .arpl:
+            try executeSegmentInstruction(i)
+        case .lgdt, .lidt, .sgdt, .sidt, .lmsw, .smsw, .clts, .invlpg, .invpcid, .movFromCR, .movToCR,
+             .movFromDR, .movToDR, .rdmsr, .wrmsr, .rdpmc, .sysenter, .sysexit, .syscall, .sysret, .swapgs,
+             .wbinvd, .invd, .xgetbv, .xsetbv, .rdfsbase, .rdgsbase, .wrfsbase, .wrgsbase, .rdpkru, .wrpkru,
+             .clac, .stac, .monitor, .mwait, .rdpid:
+            try executeSystemRegisterInstruction(i)
         default: try executeSystem(i)
         }
     }
