@@ -97,6 +97,7 @@ public enum Decoder {
         // instruction raises #GP before #UD (SDM vol. 3, 6.15, exception priority).
         let attrs = entry.attributes
         var invalid = attrs.contains(.alwaysInvalid) || (attrs.contains(.no66) && prefixes.contains(.operandSize))
+            || (attrs.contains(.address32) && addressSize != 4)
         if attrs.contains(.invalid64) && long { invalid = true }
         if attrs.contains(.only64) && !long { invalid = true }
         if attrs.contains(.memoryOnly) && mod == 3 { invalid = true }

@@ -67,4 +67,6 @@ struct OpcodeAttributes: OptionSet, Sendable {
     static let alwaysInvalid = OpcodeAttributes(rawValue: 1 << 27)
     /// 66 may not accompany the F3 that selects this entry (PTWRITE).
     static let no66 = OpcodeAttributes(rawValue: 1 << 28)
+    /// Defined with a 32-bit address size only (PadLock MONTMUL).
+    static let address32 = OpcodeAttributes(rawValue: 1 << 29)
 }

@@ -45,19 +45,21 @@ enum OpcodeMapExtensions {
         "f3.0f01/5.r4 unsupported o64", "f3.0f01/5.r5 unsupported o64", "f3.0f01/5.r6 unsupported o64",
         "f3.0f01/5.r7 unsupported o64",
         "np.0f01/7.r6 unsupported", "np.0f01/7.r7 unsupported",
-        "f3.0f01/7.r6 unsupported", "f3.0f01/7.r7 unsupported",
-        "f2.0f01/7.r6 unsupported", "f2.0f01/7.r7 unsupported",
-        "f3.0f01/7.r2 unsupported", "f3.0f01/7.r5 unsupported",
+        // RMPADJUST, PSMASH, RMPUPDATE and RMPQUERY are 64-bit only; PVALIDATE is not.
+        "f3.0f01/7.r6 unsupported o64", "f3.0f01/7.r7 unsupported o64",
+        "f2.0f01/7.r6 unsupported o64", "f2.0f01/7.r7 unsupported",
+        "f3.0f01/7.r2 unsupported", "f3.0f01/7.r5 unsupported o64",
     ]
 
     /// VIA PadLock / Zhaoxin GMI register forms: XSTORE (0F A7 /0) with any prefix, the rest of
-    /// 0F A7 (XCRYPT*, CCS_ENCRYPT) and 0F A6 (MONTMUL, XSHA*, CCS_HASH) only with REP (F3).
+    /// 0F A7 (XCRYPT*, CCS_ENCRYPT) and 0F A6 (XSHA*, CCS_HASH) only with REP (F3). MONTMUL
+    /// (F3 0F A6 /0) is defined with a 32-bit address size only (see tools/decoder-oracle/README.md).
     static let padlock: [String] = [
         "np.0fa7/0.r unsupported", "66.0fa7/0.r unsupported", "f2.0fa7/0.r unsupported",
         "f3.0fa7/0.r unsupported", "f3.0fa7/1.r unsupported", "f3.0fa7/2.r unsupported",
         "f3.0fa7/3.r unsupported", "f3.0fa7/4.r unsupported", "f3.0fa7/5.r unsupported",
         "f3.0fa7/6.r unsupported", "f3.0fa7/7.r unsupported",
-        "f3.0fa6/0.r0 unsupported", "f3.0fa6/1.r unsupported", "f3.0fa6/2.r unsupported",
+        "f3.0fa6/0.r unsupported a32", "f3.0fa6/1.r unsupported", "f3.0fa6/2.r unsupported",
         "f3.0fa6/3.r unsupported", "f3.0fa6/4.r unsupported", "f3.0fa6/5.r unsupported",
         "f3.0fa6/6.r unsupported", "f3.0fa6/7.r unsupported",
     ]

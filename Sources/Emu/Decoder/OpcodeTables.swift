@@ -42,7 +42,7 @@ final class OpcodeTables: Sendable {
 /// `[np.|66.|f3.|f2.][vex.]OPCODE[-LAST][/REG[.m|.r|.rN]] op [OPERANDS] [flags]`
 /// where OPCODE is hex with its escape bytes (`0f`, `0f38`, `0f3a`), OPERANDS use the SDM's
 /// operand notation (Eb, Gv, Iz, Jb...) and flags are lock, i64, o64, d64, f64, cc, reg, L0, m, r, ud (always #UD
-/// after the length is known), no66, sub=N.
+/// after the length is known), no66, a32, sub=N.
 /// A later line overrides an earlier one for the same slot.
 struct OpcodeTableBuilder {
     var entries = [OpcodeEntry](repeating: OpcodeEntry(), count: 2 * 8 * 4 * 256)
@@ -110,6 +110,7 @@ struct OpcodeTableBuilder {
             case "r": entry.attributes.insert(.registerOnly)
             case "ud": entry.attributes.insert(.alwaysInvalid)
             case "no66": entry.attributes.insert(.no66)
+            case "a32": entry.attributes.insert(.address32)
             default:
                 guard flag.hasPrefix("sub=") else { preconditionFailure("flag \(flag) in \(line)") }
                 entry.sub = UInt8(flag.dropFirst(4))!
@@ -161,7 +162,7 @@ struct OpcodeTableBuilder {
         return id
     }
 
-    static let flagWords = ["lock", "i64", "o64", "d64", "f64", "cc", "L0", "m", "r", "ud", "no66"]
+    static let flagWords = ["lock", "i64", "o64", "d64", "f64", "cc", "L0", "m", "r", "ud", "no66", "a32"]
 
     /// Derives ModRM presence, immediates, operand-size rules and the operand form from the
     /// SDM operand notation.

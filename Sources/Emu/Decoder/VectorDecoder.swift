@@ -114,9 +114,10 @@ extension Decoder {
         }
         let reg = regField | rexR | highR
         let index = ((sib >> 3) & 7) | rexX | (space == 1 ? highV : 0)
+        let vvvvRegister = long ? vvvv : vvvv & 7
         if rule.contains(.gather) {
             if reg == index { bad = true }
-            if space == 0 && (reg == vvvv || index == vvvv) { bad = true }
+            if space == 0 && (reg == vvvvRegister || index == vvvvRegister) { bad = true }
         }
         if rule.contains(.distinctTiles) {
             let rm = rmField | rexB
