@@ -99,6 +99,9 @@ extension CPU {
              .wbinvd, .invd, .xgetbv, .xsetbv, .rdfsbase, .rdgsbase, .wrfsbase, .wrgsbase, .rdpkru, .wrpkru,
              .clac, .stac, .monitor, .mwait, .rdpid:
             try executeSystemRegisterInstruction(i)
+        case .vmcall, .vmlaunch, .vmresume, .vmxoff, .vmxon, .vmclear, .vmptrld, .vmptrst, .vmread, .vmwrite,
+             .invept, .invvpid, .vmfunc:
+            try executeVMXInstruction(i)
         default: try executeSystem(i)
         }
     }
