@@ -4,22 +4,12 @@ import Testing
 /// BMI1/BMI2, ADX, MOVBE, CRC32 with values worked out from the SDM definitions.
 /// VEX encodings: C4 [R'X'B' mmmmm] [W vvvv' L pp] opcode ModRM; here EAX=0, ECX=1, EBX=3.
 private func machine(_ code: [UInt8], _ regs: [Int: UInt64], flags: UInt64 = 0x2) -> FlatMachine {
-    let m = FlatMachine(memorySize: 1 << 20, mode: .long64)!
-    _ = m.memory.load(code, at: 0x1000)
-    m.cpu.rip = 0x1000
-    for (r, v) in regs { m.cpu.registers[r] = v }
-    m.cpu.rflags = flags
-    return m
+    InstructionHarness.machine(code, regs, flags: flags)
 }
 
 private func exec(_ code: [UInt8], _ regs: [Int: UInt64], flags: UInt64 = 0x2) throws -> FlatMachine {
-    let m = machine(code, regs, flags: flags)
-    try m.cpu.step()
-    return m
+    try InstructionHarness.exec(code, regs, flags: flags)
 }
-
-private let CF: UInt64 = 0x1, PF: UInt64 = 0x4, AF: UInt64 = 0x10, ZF: UInt64 = 0x40
-private let SF: UInt64 = 0x80, OF: UInt64 = 0x800
 
 /// The standard CRC-32C check: CRC32C("123456789") = E3069283h (initial value and final XOR
 /// FFFFFFFFh around the CRC32 instruction's raw accumulation).

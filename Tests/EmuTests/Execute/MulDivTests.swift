@@ -4,21 +4,12 @@ import Testing
 /// MUL/IMUL/DIV/IDIV: products, quotients and #DE worked out by hand from the SDM.
 private func exec(_ code: [UInt8], _ regs: [Int: UInt64], flags: UInt64 = 0x2,
                   vendor: Vendor = .intel) throws(Fault) -> FlatMachine {
-    let m = FlatMachine(memorySize: 1 << 20, mode: .long64, vendor: vendor)!
-    _ = m.memory.load(code, at: 0x1000)
-    m.cpu.rip = 0x1000
-    for (r, v) in regs { m.cpu.registers[r] = v }
-    m.cpu.rflags = flags
-    try m.cpu.step()
-    return m
+    try InstructionHarness.exec(code, regs, flags: flags, vendor: vendor)
 }
 
 /// Runs `code` expecting #DE; checks that RIP and the registers are left as they were.
 private func expectDivideError(_ code: [UInt8], _ regs: [Int: UInt64]) {
-    let m = FlatMachine(memorySize: 1 << 20, mode: .long64)!
-    _ = m.memory.load(code, at: 0x1000)
-    m.cpu.rip = 0x1000
-    for (r, v) in regs { m.cpu.registers[r] = v }
+    let m = InstructionHarness.machine(code, regs)
     do {
         try m.cpu.step()
         Issue.record("no fault")
@@ -28,9 +19,6 @@ private func expectDivideError(_ code: [UInt8], _ regs: [Int: UInt64]) {
     #expect(m.cpu.rip == 0x1000)
     for (r, v) in regs { #expect(m.cpu.registers[r] == v) }
 }
-
-private let CF: UInt64 = 0x1, PF: UInt64 = 0x4, AF: UInt64 = 0x10, ZF: UInt64 = 0x40
-private let SF: UInt64 = 0x80, OF: UInt64 = 0x800
 
 @Suite struct MulDivTests {
     @Test func mulByte() throws {

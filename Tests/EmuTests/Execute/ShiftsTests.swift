@@ -3,18 +3,9 @@ import Testing
 
 /// Shifts, rotates, SHLD/SHRD: expected values worked out by hand from the SDM pseudo-code.
 private func exec(_ code: [UInt8], _ regs: [Int: UInt64], flags: UInt64 = 0x2,
-                  vendor: Vendor = .intel) throws -> FlatMachine {
-    let m = FlatMachine(memorySize: 1 << 20, mode: .long64, vendor: vendor)!
-    _ = m.memory.load(code, at: 0x1000)
-    m.cpu.rip = 0x1000
-    for (r, v) in regs { m.cpu.registers[r] = v }
-    m.cpu.rflags = flags
-    try m.cpu.step()
-    return m
+                  vendor: Vendor = .intel) throws(Fault) -> FlatMachine {
+    try InstructionHarness.exec(code, regs, flags: flags, vendor: vendor)
 }
-
-private let CF: UInt64 = 0x1, PF: UInt64 = 0x4, AF: UInt64 = 0x10, ZF: UInt64 = 0x40
-private let SF: UInt64 = 0x80, OF: UInt64 = 0x800
 
 @Suite struct ShiftsTests {
     @Test func shl64ByOneSetsCarryAndOverflow() throws {
