@@ -48,7 +48,7 @@ enum OpcodeMap0F {
         "0f01/3.r0 vmrun", "0f01/3.r1 vmmcall", "0f01/3.r2 vmload", "0f01/3.r3 vmsave",
         "0f01/3.r4 stgi", "0f01/3.r5 clgi", "0f01/3.r6 skinit", "0f01/3.r7 invlpga",
         "np.0f01/5.r0 serialize", "np.0f01/5.r6 rdpkru", "np.0f01/5.r7 wrpkru",
-        "np.0f01/7.r0 swapgs o64", "0f01/7.r1 rdtscp", "np.0f01/7.r2 monitorx", "np.0f01/7.r3 mwaitx",
+        "0f01/7.r0 swapgs o64", "0f01/7.r1 rdtscp", "np.0f01/7.r2 monitorx", "np.0f01/7.r3 mwaitx",
         "0f01/7.r4 clzero", "np.0f01/7.r5 rdpru",
     ]
 

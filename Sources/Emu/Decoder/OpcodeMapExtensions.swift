@@ -34,10 +34,11 @@ enum OpcodeMapExtensions {
     ]
 
     /// 0F 01 register forms (SDM table A-6): ENCLV, PCONFIG, WRMSRNS, RDMSRLIST, WRMSRLIST,
-    /// ENCLS, TDX (TDCALL, SEAMRET, SEAMOPS, SEAMCALL), XSUSLDTRK, XRESLDTRK, UINTR, INVLPGB,
+    /// PBNDKB, ERETS, ERETU, ENCLS, TDX (TDCALL, SEAMRET, SEAMOPS, SEAMCALL), XSUSLDTRK, XRESLDTRK, UINTR, INVLPGB,
     /// TLBSYNC, SNP (PSMASH, PVALIDATE, RMPADJUST, RMPUPDATE), MCOMMIT.
     static let system: [String] = [
-        "np.0f01/0.r0 unsupported", "np.0f01/0.r5 unsupported", "np.0f01/0.r6 unsupported",
+        "np.0f01/0.r0 unsupported", "np.0f01/0.r5 unsupported", "np.0f01/0.r7 unsupported o64",
+        "f2.0f01/1.r2 unsupported o64", "f3.0f01/1.r2 unsupported o64", "np.0f01/0.r6 unsupported",
         "f3.0f01/0.r6 unsupported", "f2.0f01/0.r6 unsupported",
         "66.0f01/1.r4 unsupported", "66.0f01/1.r5 unsupported", "66.0f01/1.r6 unsupported",
         "66.0f01/1.r7 unsupported",
