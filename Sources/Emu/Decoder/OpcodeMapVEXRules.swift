@@ -138,8 +138,8 @@ enum OpcodeMapVEXRules {
     /// AMX (SDM, LDTILECFG ... TDPFP16PS, TCMMIMFP16PS): 64-bit mode only.
     static let amx: [String] = [
         "np.0f38 49/0 w0 l0 m nv o64", "66.0f38 49/0 w0 l0 m nv o64",
-        "np.0f38 49/0 w0 l0 r nv rm0 o64", "f2.0f38 49 w0 l0 r nv rm0 o64",
-        "66.0f38 4b w0 l0 vsib nv o64", "f3.0f38 4b w0 l0 vsib nv o64", "f2.0f38 4b w0 l0 vsib nv o64",
+        "np.0f38 49/0 w0 l0 r nv rm0 o64", "f2.0f38 49 w0 l0 r nv rm0 o64 kr",
+        "66.0f38 4b w0 l0 vsib nv o64 kr", "f3.0f38 4b w0 l0 vsib nv o64 kr", "f2.0f38 4b w0 l0 vsib nv o64 kr",
         "f3.0f38 5c w0 l0 r tiles o64", "f2.0f38 5c w0 l0 r tiles o64",
         "np.0f38 5e w0 l0 r tiles o64", "66.0f38 5e w0 l0 r tiles o64", "f3.0f38 5e w0 l0 r tiles o64",
         "f2.0f38 5e w0 l0 r tiles o64",

@@ -80,8 +80,8 @@ struct VectorRule: OptionSet, Sendable {
     /// EVEX complex FP16: the destination must differ from the sources.
     static let distinctDestination = VectorRule(rawValue: 1 << 23)
 
-    /// ModRM.reg names an opmask register: VEX.R / EVEX.R and R' must not extend it, and a vvvv
-    /// opmask operand must be k0-k7.
+    /// ModRM.reg names an opmask or tile register: VEX.R / EVEX.R and R' must not extend it, and
+    /// a vvvv opmask operand must be k0-k7.
     static let maskRegister = VectorRule(rawValue: 1 << 24)
     /// No vvvv operand in the memory form only (VMOVSS/VMOVSD/VMOVSH xmm, m).
     static let noVvvvMemory = VectorRule(rawValue: 1 << 25)
@@ -101,7 +101,7 @@ struct VectorRule: OptionSet, Sendable {
 /// vector lengths; absent: l01 for VEX/XOP, l012 for EVEX), `nv` (no vvvv operand), `m`, `r`,
 /// `ib`, `id`, `b` (broadcast), `er`, `sae`, `kd` (mask destination), `st` (r/m destination),
 /// `nk` (no opmask), `km` (opmask required), `vsib`, `g` (gather), `rm0`, `nomodrm`, `tiles`,
-/// `dd` (destination distinct from sources), `kr` (ModRM.reg is an opmask), `nvm` (no vvvv in
+/// `dd` (destination distinct from sources), `kr` (ModRM.reg is an opmask or a tile), `nvm` (no vvvv in
 /// the memory form), `o64` (64-bit mode only), `gr` (ModRM.reg is a general-purpose register).
 /// A later line for the same slot overrides an earlier one.
 struct VectorTableBuilder {
