@@ -76,23 +76,25 @@ extension CPU {
         }
     }
 
-    /// INT3, INT n, INTO, INT1. Delivery through the IDT (and the VM exits / intercepts it can
-    /// cause) is done by the run loop: these raise a trap-class fault with RIP already past the
-    /// instruction. INT n in virtual-8086 mode with IOPL < 3 is #GP(0) (the CR4.VME redirection
-    /// bitmap comes with the system-architecture issue).
+    /// INT3, INT n, INTO, INT1 (SDM vol. 2, INT n/INTO/INT3/INT1 operation). RIP already points
+    /// past the instruction; the event is delivered at once through the IVT/IDT
+    /// (ExceptionDelivery.swift), so a fault during delivery is a fault of this instruction.
+    /// INT n, INT3 and INTO check the gate DPL against the CPL, INT1 does not. INT n in
+    /// virtual-8086 mode with IOPL < 3 is #GP(0) (the CR4.VME redirection bitmap is not
+    /// modelled); INT3 and INTO are not IOPL-sensitive.
     func executeSoftwareInterrupt(_ i: Instruction) throws(Fault) {
         switch i.op {
         case .int3:
-            throw Fault(vector: 3, trap: true)
+            try deliverSoftwareInterrupt(3, privileged: false)
         case .int:
             if controlFlags & RFlags.virtual8086.rawValue != 0 && (controlFlags >> 12) & 3 != 3 {
                 throw .generalProtection(0)
             }
-            throw Fault(vector: UInt8(truncatingIfNeeded: i.immediate), trap: true)
+            try deliverSoftwareInterrupt(UInt8(truncatingIfNeeded: i.immediate), privileged: false)
         case .into:
-            if flags.overflow { throw Fault(vector: 4, trap: true) }
+            if flags.overflow { try deliverSoftwareInterrupt(4, privileged: false) }
         case .int1:
-            throw Fault(vector: 1, trap: true)
+            try deliverSoftwareInterrupt(1, privileged: true)
         default:
             throw .invalidOpcode
         }

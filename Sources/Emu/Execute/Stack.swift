@@ -56,26 +56,23 @@ extension CPU {
         setStackPointer(sp)
     }
 
-    /// POP ES/SS/DS/FS/GS.
+    /// POP ES/SS/DS/FS/GS (SDM vol. 2, POP operation).
     ///
-    /// Real-address and virtual-8086 mode: the selector is loaded and base = selector << 4, limit
-    /// and attributes are kept (SDM vol. 3, 20.1.1). In protected and long mode a selector load
-    /// needs a descriptor-table lookup with its checks (null selector rules, type, DPL/RPL,
-    /// present -> #GP/#SS/#NP with the selector as error code); that segment-load helper belongs
-    /// to the system-architecture issue and does not exist yet, so for now protected-mode POP
-    /// Sreg raises #GP(0) without changing anything. TODO: call the descriptor-load helper here
-    /// once it exists (and POP SS must then inhibit interrupts/debug traps for one instruction).
+    /// The selector is read first, then loaded with the checks of `loadSegment` (real-address
+    /// and virtual-8086 mode: base = selector << 4, limit and attributes kept; protected and
+    /// long mode: descriptor checks with #GP/#SS/#NP(selector)), and only then does RSP move,
+    /// so a fault changes nothing. POP SS starts a one-instruction interrupt shadow.
     func executePopSegment(_ i: Instruction) throws(Fault) {
         let sub = Int(i.sub)
-        guard sub < 6, sub != Int(SegmentRegister.cs.rawValue) else { throw .invalidOpcode }
+        guard sub < 6, sub != Int(SegmentRegister.cs.rawValue),
+              let sreg = SegmentRegister(rawValue: UInt8(sub)) else { throw .invalidOpcode }
         let size = i.size
         let v = try peekStack(at: 0, size: size)
-        let selector = UInt16(truncatingIfNeeded: v)
-        guard codeMode == .real else { throw .generalProtection(0) }
-        segments[sub].selector = selector
-        segments[sub].base = UInt64(selector) << 4
-        setStackPointer(stackPointer &+ UInt64(size))
-        // POP SS: the interrupt shadow for the next instruction comes with interrupt delivery.
+        let m = CPU.mask(stackAddressSize)
+        let newSP = (stackPointer &+ UInt64(size)) & m
+        try loadSegment(sreg, UInt16(truncatingIfNeeded: v))
+        registers[4] = registers[4] & ~m | newSP
+        if sreg == .ss { beginInterruptShadow(movSS: true) }
     }
 
     /// PUSHA/PUSHAD: AX CX DX BX (original SP) BP SI DI. All slots are written before SP moves.
