@@ -144,18 +144,15 @@ private func machine(_ mode: CodeMode, _ code: [UInt8], at address: UInt64 = 0x1
         #expect(n.cpu.rip == 0x1002)
     }
 
-    @Test func softwareInterruptsAreDeliveredByTheInstruction() throws {
-        // The flat machine's IDT (base 0) holds no valid gate, so delivery faults and the fault
-        // belongs to the INT instruction: #GP(vector * 8 + 2), RIP at the INT (SDM vol. 2,
-        // INT n); INT1 sets EXT (bit 0). Successful delivery is tested in System/.
+    @Test func softwareInterruptsAreTraps() throws {
         let m = machine(.protected32, [0xCD, 0x80])
-        #expect(throws: Fault.generalProtection(0x80 << 3 | 2)) { try m.cpu.step() }
-        #expect(m.cpu.rip == 0x1000)
+        #expect(throws: Fault(vector: 0x80, trap: true)) { try m.cpu.step() }
+        #expect(m.cpu.rip == 0x1002)
         let b = machine(.protected32, [0xCC])
-        #expect(throws: Fault.generalProtection(3 << 3 | 2)) { try b.cpu.step() }
-        #expect(b.cpu.rip == 0x1000)
+        #expect(throws: Fault(vector: 3, trap: true)) { try b.cpu.step() }
+        #expect(b.cpu.rip == 0x1001)
         let d = machine(.protected32, [0xF1])
-        #expect(throws: Fault.generalProtection(1 << 3 | 3)) { try d.cpu.step() }
+        #expect(throws: Fault(vector: 1, trap: true)) { try d.cpu.step() }
     }
 
     @Test func intoOnlyWithOF() throws {
@@ -164,8 +161,8 @@ private func machine(_ mode: CodeMode, _ code: [UInt8], at address: UInt64 = 0x1
         try m.cpu.step()
         #expect(m.cpu.rip == 0x1001)
         m.cpu.flags.bits = 0x800
-        #expect(throws: Fault.generalProtection(4 << 3 | 2)) { try m.cpu.step() }
-        #expect(m.cpu.rip == 0x1001)
+        #expect(throws: Fault(vector: 4, trap: true)) { try m.cpu.step() }
+        #expect(m.cpu.rip == 0x1002)
     }
 
     @Test func boundSignedCompare() throws {

@@ -1,0 +1,96 @@
+import Testing
+@testable import Emu
+
+/// CPUID leaves of the two models (SDM vol. 2, CPUID; APM vol. 3, appendix E): identification,
+/// the feature bits of what swemu implements, cache/topology leaves and address sizes.
+@Suite struct CPUIDModelTests {
+    private func ascii(_ words: [UInt32]) -> String {
+        String(decoding: words.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (8 * $0)) } }.filter { $0 != 0 },
+               as: UTF8.self)
+    }
+
+    @Test func vendorAndSignature() {
+        let intel = systemMachine(.long64)
+        let (a, b, c, d) = intel.cpuid(0)
+        #expect(a == 0xD && ascii([b, d, c]) == "GenuineIntel")
+        let one = intel.cpuid(1)
+        #expect(one.0 == 0x5_0654)                                    // family 6, model 55h, stepping 4
+        let amd = systemMachine(.long64, vendor: .amd)
+        let (_, ab, ac, ad) = amd.cpuid(0)
+        #expect(ascii([ab, ad, ac]) == "AuthenticAMD")
+        let family = (amd.cpuid(1).0 >> 8) & 0xF + (amd.cpuid(1).0 >> 20) & 0xFF
+        #expect(family == 0x17)
+        let e0 = amd.cpuid(0x8000_0000)
+        #expect(e0.0 == 0x8000_0008 && ascii([e0.1, e0.3, e0.2]) == "AuthenticAMD")
+        #expect(intel.cpuid(0x8000_0000) == (0x8000_0008, 0, 0, 0))
+    }
+
+    @Test func leaf1FeaturesDescribeTheImplementation() {
+        for vendor in [Vendor.intel, .amd] {
+            let m = systemMachine(.long64, vendor: vendor)
+            let (_, b, c, d) = m.cpuid(1)
+            #expect(d & 1 == 0)                                        // no x87 yet
+            #expect(d & (1 << 23 | 1 << 24 | 1 << 25 | 1 << 26) == 0)  // MMX, FXSR, SSE, SSE2
+            #expect(d & (1 << 9) == 0)                                 // no local APIC device yet
+            for bit in [2, 3, 4, 5, 6, 8, 11, 12, 13, 15, 16, 17] {     // DE PSE TSC MSR PAE CX8 SEP MTRR PGE CMOV PAT PSE36
+                #expect(d & 1 << UInt32(bit) != 0, "\(vendor) EDX bit \(bit)")
+            }
+            #expect(c & 1 << 5 == 0)                                   // VMX left for the VMX issue
+            #expect(c & (1 << 0 | 1 << 9 | 1 << 19 | 1 << 20 | 1 << 26 | 1 << 27 | 1 << 28 | 1 << 30) == 0)
+            #expect(c & (1 << 13 | 1 << 22 | 1 << 23 | 1 << 3) == (1 << 13 | 1 << 22 | 1 << 23 | 1 << 3))
+            #expect(c & 1 << 17 == (vendor == .intel ? 1 << 17 : 0))   // PCID
+            #expect(b >> 24 == 0 && (b >> 8) & 0xFF == 8)
+        }
+    }
+
+    @Test func leaf7AndExtendedFeatures() {
+        let intel = systemMachine(.long64)
+        let (_, b, c, d) = intel.cpuid(7)
+        let ebx: UInt32 = 1 << 0 | 1 << 3 | 1 << 7 | 1 << 8 | 1 << 9 | 1 << 10 | 1 << 19 | 1 << 20
+        #expect(b == ebx)                                              // no AVX2, no RDSEED, no CLFLUSHOPT
+        #expect(c == 1 << 3)                                           // PKU; OSPKE while CR4.PKE = 0
+        #expect(d == 1 << 26 | 1 << 27 | 1 << 29 | 1 << 31)
+        let e1 = intel.cpuid(0x8000_0001)
+        #expect(e1.3 == 1 << 11 | 1 << 20 | 1 << 26 | 1 << 27 | 1 << 29)
+        #expect(e1.2 == 1 << 0 | 1 << 5 | 1 << 8)
+        let amd = systemMachine(.long64, vendor: .amd)
+        let a7 = amd.cpuid(7)
+        #expect(a7.1 == ebx & ~(1 << 10) && a7.2 == 1 << 22)           // no INVPCID, RDPID, no PKU
+        let a1 = amd.cpuid(0x8000_0001)
+        #expect(a1.2 & 1 << 2 == 0)                                    // SVM left for the SVM issue
+        #expect(a1.2 & 1 << 4 != 0)                                    // LOCK MOV CR0 = CR8
+        #expect(a1.3 & 1 == 0 && a1.3 & 1 << 29 != 0 && a1.3 & 1 << 11 != 0)
+    }
+
+    @Test func addressSizesBrandAndCaches() {
+        let intel = systemMachine(.long64)
+        #expect(intel.cpuid(0x8000_0008).0 == 0x302E)                  // 46 physical, 48 linear
+        let amd = systemMachine(.long64, vendor: .amd)
+        #expect(amd.cpuid(0x8000_0008).0 == 0x3030)
+        let brand = [0x8000_0002, 0x8000_0003, 0x8000_0004].flatMap { (leaf: UInt32) -> [UInt32] in
+            let r = intel.cpuid(leaf)
+            return [r.0, r.1, r.2, r.3]
+        }
+        #expect(ascii(brand).hasPrefix("Intel(R) Xeon(R)"))
+        #expect(intel.cpuid(0x8000_0007).3 == 1 << 8)                   // invariant TSC
+        let l1d = intel.cpuid(4, 0)
+        #expect(l1d.0 & 0x1F == 1 && (l1d.0 >> 5) & 7 == 1)            // data cache, level 1
+        let size = ((l1d.1 >> 22) + 1) * (((l1d.1 >> 12) & 0x3FF) + 1) * ((l1d.1 & 0xFFF) + 1) * (l1d.2 + 1)
+        #expect(size == 32 * 1024)
+        #expect(intel.cpuid(4, 4).0 & 0x1F == 0)                        // no more caches
+        #expect(intel.cpuid(0xB, 0).2 == 0x100 && intel.cpuid(0xB, 1).2 == 0x201)
+        #expect(intel.cpuid(0xB, 2).2 >> 8 == 0)
+        #expect(intel.cpuid(0xD) == (0, 0, 0, 0))                       // no XSAVE
+        // Beyond the maximum: Intel answers with the highest basic leaf, AMD with zeros.
+        #expect(intel.cpuid(0x20) == intel.cpuid(0xD))
+        #expect(amd.cpuid(0x20) == (0, 0, 0, 0))
+        #expect(intel.cpuid(0x8000_0009) == intel.cpuid(0xD))
+    }
+
+    @Test func apicIDInLeaves1AndB() {
+        let m = systemMachine(.long64)
+        m.cpu.cpuidModel.apicID = 3
+        #expect(m.cpuid(1).1 >> 24 == 3)
+        #expect(m.cpuid(0xB, 0).3 == 3 && m.cpuid(0xB, 1).3 == 3)
+    }
+}
