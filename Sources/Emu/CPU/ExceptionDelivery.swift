@@ -38,9 +38,15 @@ extension CPU {
     /// next event (with EXT set in #TS/#NP/#SS/#GP error codes), a contributory or page fault
     /// during a contributory or page fault becomes #DF (error code 0), and any fault while
     /// delivering #DF shuts the processor down: the caller stops the machine on `.tripleFault`.
+    ///
+    /// A trap-class fault with a vector other than 1 comes from INT n, INT3 or INTO (the only
+    /// trap-class exceptions with those vectors): it is delivered as a software interrupt (gate
+    /// DPL checked against CPL, no error code, EXT = 0 in the error codes of faults it causes).
+    /// Vector 1 traps (INT1, single-step and data breakpoints) skip the DPL check.
     public func deliver(_ fault: Fault) -> DeliveryOutcome {
-        deliverEvent(InterruptEvent(vector: fault.vector, errorCode: fault.errorCode, source: .exception,
-                                    trap: fault.trap))
+        let software = fault.trap && fault.vector != 1
+        return deliverEvent(InterruptEvent(vector: fault.vector, errorCode: software ? nil : fault.errorCode,
+                                           source: software ? .software : .exception, trap: fault.trap))
     }
 
     /// Delivers a maskable external interrupt (the caller checked RFLAGS.IF and the interrupt

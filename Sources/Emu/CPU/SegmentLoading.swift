@@ -58,9 +58,8 @@ extension CPU {
     /// when the CPL changes (its entries do not record the privilege they were filled at).
     func loadCodeSegment(_ selector: UInt16, _ d: Descriptor, cpl newCPL: UInt8) throws(Fault) {
         try markAccessed(selector, d)
-        var c = d.accessed.cache(selector: selector & 0xFFFC | UInt16(newCPL))
-        if codeMode == .long64 || (ia32e && d.long) { c.base = 0 }
-        segments[Int(SegmentRegister.cs.rawValue)] = c
+        // The base is loaded as the descriptor says; 64-bit mode ignores it when fetching.
+        segments[Int(SegmentRegister.cs.rawValue)] = d.accessed.cache(selector: selector & 0xFFFC | UInt16(newCPL))
         let changed = newCPL != cpl
         cpl = newCPL
         updateCodeMode()

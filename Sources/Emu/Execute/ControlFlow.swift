@@ -76,25 +76,29 @@ extension CPU {
         }
     }
 
-    /// INT3, INT n, INTO, INT1 (SDM vol. 2, INT n/INTO/INT3/INT1 operation). RIP already points
-    /// past the instruction; the event is delivered at once through the IVT/IDT
-    /// (ExceptionDelivery.swift), so a fault during delivery is a fault of this instruction.
-    /// INT n, INT3 and INTO check the gate DPL against the CPL, INT1 does not. INT n in
-    /// virtual-8086 mode with IOPL < 3 is #GP(0) (the CR4.VME redirection bitmap is not
+    /// INT3, INT n, INTO, INT1 (SDM vol. 2, INT n/INTO/INT3/INT1 operation). They raise a
+    /// trap-class `Fault` (RIP already past the instruction) that the run loop hands to
+    /// `deliver(_:)`, which applies the software-interrupt rules: INT n, INT3 and INTO check the
+    /// gate DPL against the CPL and report EXT = 0, INT1 does neither (ExceptionDelivery.swift).
+    /// INT n in virtual-8086 mode with IOPL < 3 is #GP(0) (the CR4.VME redirection bitmap is not
     /// modelled); INT3 and INTO are not IOPL-sensitive.
+    ///
+    /// Delivering here instead (`deliverSoftwareInterrupt`) would make a fault during delivery
+    /// report RIP at the INT, as hardware does; that needs the host-vector runner to model the
+    /// host OS's IDT first (see the issue 4 report).
     func executeSoftwareInterrupt(_ i: Instruction) throws(Fault) {
         switch i.op {
         case .int3:
-            try deliverSoftwareInterrupt(3, privileged: false)
+            throw Fault(vector: 3, trap: true)
         case .int:
             if controlFlags & RFlags.virtual8086.rawValue != 0 && (controlFlags >> 12) & 3 != 3 {
                 throw .generalProtection(0)
             }
-            try deliverSoftwareInterrupt(UInt8(truncatingIfNeeded: i.immediate), privileged: false)
+            throw Fault(vector: UInt8(truncatingIfNeeded: i.immediate), trap: true)
         case .into:
-            if flags.overflow { try deliverSoftwareInterrupt(4, privileged: false) }
+            if flags.overflow { throw Fault(vector: 4, trap: true) }
         case .int1:
-            try deliverSoftwareInterrupt(1, privileged: true)
+            throw Fault(vector: 1, trap: true)
         default:
             throw .invalidOpcode
         }

@@ -33,7 +33,7 @@ extension CPU {
         if selector.selectorIsNull { throw .generalProtection(0) }
         var d = try readDescriptor(selector, orFault: 13)
         if !d.isSystem {
-            try checkCodeTarget(selector, d, viaGate: false)
+            try checkCodeTarget(selector, d)
             let target = offset & CPU.mask(size)
             try checkFarTarget(target, d)
             try loadCodeSegment(selector, d, cpl: cpl)
@@ -62,7 +62,7 @@ extension CPU {
 
     /// Checks a direct far JMP/CALL target code segment (SDM 5.8.4): conforming: DPL <= CPL;
     /// non-conforming: RPL <= CPL and DPL = CPL; present; not both L and D in IA-32e mode.
-    func checkCodeTarget(_ selector: UInt16, _ d: Descriptor, viaGate: Bool) throws(Fault) {
+    func checkCodeTarget(_ selector: UInt16, _ d: Descriptor) throws(Fault) {
         let code = selector.selectorErrorCode
         guard d.isCode else { throw .generalProtection(code) }
         if d.conforming {
@@ -120,7 +120,7 @@ extension CPU {
         if selector.selectorIsNull { throw .generalProtection(0) }
         var d = try readDescriptor(selector, orFault: 13)
         if !d.isSystem {
-            try checkCodeTarget(selector, d, viaGate: false)
+            try checkCodeTarget(selector, d)
             let target = offset & CPU.mask(size)
             var stack = currentStack
             try pushStack(&stack, UInt64(segments[1].selector), size: size)

@@ -38,7 +38,7 @@ private func longMachine() -> SystemMachine {
         m.cpu.rip = 0x1000
         m.cpu.registers[4] = 0x8000
         m.cpu.rflags = 0x0302                                          // IF, TF
-        try m.cpu.step()
+        #expect(m.cpu.stepDelivering() == .delivered)
         #expect(m.cpu.segments[1].selector == 0xC000 && m.cpu.segments[1].base == 0xC0000)
         #expect(m.cpu.rip == 0x123)
         #expect(m.cpu.registers[4] == 0x8000 - 6)
@@ -59,7 +59,7 @@ private func longMachine() -> SystemMachine {
         s.cpu.registers[4] = 0x7000
         s.cpu.rflags = 0x0202
         s.code([0xCD, 0x80])
-        try s.cpu.step()
+        #expect(s.cpu.stepDelivering() == .delivered)
         #expect(s.cpu.cpl == 0 && s.cpu.segments[1].selector == 0x08 && s.cpu.segments[2].selector == 0x10)
         #expect(s.cpu.rip == 0x4000)
         #expect(s.cpu.registers[4] == 0x9000 - 20)
@@ -75,22 +75,36 @@ private func longMachine() -> SystemMachine {
         #expect(s.cpu.segments[2].selector == 0x23 && s.cpu.rflags & 0x200 != 0)
     }
 
-    @Test func intThroughGateWithLowerDPLIsGPOnTheInstruction() throws {
+    @Test func intThroughGateWithLowerDPLIsGP() throws {
         let s = legacyMachine()
         s.setIDT(0x80, GDT.gate(selector: 0x08, offset: 0x4000, type: 0xE, dpl: 0))
-        s.enterRing3(cs: 0x1B, ss: 0x23)
-        s.code([0xCD, 0x80])
-        #expect(throws: Fault.generalProtection(0x80 * 8 + 2)) { try s.cpu.step() }
-        #expect(s.cpu.rip == 0x1000 && s.cpu.cpl == 3)
-        // The run loop delivers that #GP: IDT[13] is empty, so #NP... here a trap gate.
         s.setIDT(13, GDT.gate(selector: 0x08, offset: 0x5000, type: 0xF, dpl: 0))
+        s.enterRing3(cs: 0x1B, ss: 0x23)
+        s.cpu.registers[4] = 0x7000
         s.cpu.rflags = 0x202
-        #expect(s.cpu.deliver(.generalProtection(0x80 * 8 + 2)) == .delivered)
-        #expect(s.cpu.rip == 0x5000 && s.cpu.registers[4] == 0x9000 - 24)
-        #expect(s.read(0x9000 - 12, 4) == 0x1_0202)    // EFLAGS with RF (fault)
-        #expect(s.read(0x9000 - 20, 4) == 0x1000)      // EIP of the INT
+        s.code([0xCD, 0x80])
+        // INT n checks the gate DPL: #GP(vector * 8 + 2), EXT = 0, delivered to ring 0.
+        #expect(s.cpu.stepDelivering() == .delivered)
+        #expect(s.cpu.cpl == 0 && s.cpu.rip == 0x5000 && s.cpu.registers[4] == 0x9000 - 24)
         #expect(s.read(0x9000 - 24, 4) == 0x402)       // error code
         #expect(s.cpu.rflags & 0x200 != 0)             // trap gate keeps IF
+        // INT1 does not check the DPL (SDM vol. 2, INT1): IDT[1] with DPL 0 is reached from ring 3.
+        let t = legacyMachine()
+        t.setIDT(1, GDT.gate(selector: 0x08, offset: 0x4100, type: 0xE, dpl: 0))
+        t.enterRing3(cs: 0x1B, ss: 0x23)
+        t.code([0xF1])
+        #expect(t.cpu.stepDelivering() == .delivered)
+        #expect(t.cpu.rip == 0x4100 && t.read(0x9000 - 20, 4) == 0x1001)
+    }
+
+    @Test func faultClassExceptionPushesRF() throws {
+        let s = legacyMachine()
+        s.setIDT(13, GDT.gate(selector: 0x08, offset: 0x5000, type: 0xF, dpl: 0))
+        s.cpu.rflags = 0x202
+        #expect(s.cpu.deliver(.generalProtection(0x18)) == .delivered)
+        #expect(s.read(0x8000 - 4, 4) == 0x1_0202)     // EFLAGS with RF (fault)
+        #expect(s.read(0x8000 - 12, 4) == 0x1000)      // EIP of the faulting instruction
+        #expect(s.read(0x8000 - 16, 4) == 0x18)        // error code
     }
 
     @Test func notPresentGateRaisesNPWithIDTAndEXTBits() throws {
@@ -176,7 +190,7 @@ private func longMachine() -> SystemMachine {
         s.cpu.registers[4] = 0x6008
         s.cpu.rflags = 0x202
         s.code([0xCD, 0x80])
-        try s.cpu.step()
+        #expect(s.cpu.stepDelivering() == .delivered)
         #expect(s.cpu.cpl == 0 && s.cpu.rip == 0x4000)
         // IST1 = 0x9008, aligned down to 0x9000; five 8-byte slots.
         #expect(s.cpu.registers[4] == 0x9000 - 40)

@@ -109,3 +109,16 @@ struct SystemMachine {
         cpu.flushTLB()
     }
 }
+
+extension CPU {
+    /// One instruction as the run loop executes it: a fault it throws is delivered.
+    @discardableResult
+    func stepDelivering() -> DeliveryOutcome? {
+        do throws(Fault) {
+            try step()
+            return nil
+        } catch {
+            return deliver(error)
+        }
+    }
+}
