@@ -49,7 +49,8 @@ public struct VMXCapabilities: Sendable, Equatable {
     /// IA32_VMX_CR0_FIXED0/1 and IA32_VMX_CR4_FIXED0/1 (appendix A.7, A.8): bits fixed to 1 in
     /// FIXED0, bits that may be 1 in FIXED1. CR0: PE, NE, PG fixed to 1. CR4: VMXE fixed to 1;
     /// FIXED1 lists the CR4 bits the Intel model implements (VME..OSXMMEXCPT, UMIP, VMXE,
-    /// FSGSBASE, PCIDE, OSXSAVE, SMEP, SMAP, PKE) and must match MOV to CR4's reserved bits.
+    /// FSGSBASE, PCIDE, OSXSAVE, SMEP, SMAP, PKE); on a CPU the MSR reports MOV to CR4's
+    /// writable bits instead (`CPU.vmxCR4Fixed1`).
     public var cr0Fixed0: UInt64 = 0x8000_0021
     public var cr0Fixed1: UInt64 = 0xFFFF_FFFF
     public var cr4Fixed0: UInt64 = 0x2000

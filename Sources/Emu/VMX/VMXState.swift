@@ -9,11 +9,6 @@ public struct VMXState: Sendable {
     public var capabilities = VMXCapabilities() {
         didSet { fieldSupported = VMXState.supportTable(capabilities) }
     }
-    /// IA32_FEATURE_CONTROL (MSR 3AH): lock (bit 0) and "enable VMX outside SMX" (bit 2), as
-    /// firmware leaves it. VMXON reads it through `CPU.ia32FeatureControl` until the MSR file
-    /// owns this MSR.
-    public var featureControl: UInt64 = 0x5
-
     public var inVMXOperation = false
     /// True in VMX non-root operation (set by VM entry, cleared by VM exit).
     public var nonRoot = false
