@@ -33,7 +33,7 @@ enum Help {
     exit status:
       (V << 1) | 1   the guest wrote V to port 0xf4 (as QEMU's isa-debug-exit); 1 for V = 0
       2              bad usage or input (unknown option, unreadable or unbootable image...)
-      \(MachineExit.shutdownStatus)              triple fault, or an exception the CPU cannot deliver yet (shutdown)
+      \(MachineExit.shutdownStatus)              triple fault (shutdown)
       \(MachineExit.haltedStatus)              the guest halted with nothing to wake it (HLT with no interrupt source)
       \(MachineExit.cycleBudgetStatus)            --max-cycles reached
       swemu's own statuses are even, so they never collide with a debug-exit status.

@@ -8,10 +8,20 @@ public final class CPU {
     public let registers: UnsafeMutablePointer<UInt64>
     public var flags = LazyFlags()
     /// RFLAGS bits other than the six status flags (bit 1 always set).
-    public var controlFlags: UInt64 = 0x2
+    public var controlFlags: UInt64 = 0x2 {
+        didSet {
+            // TLB entries hold SMAP decisions made under the old EFLAGS.AC (SDM 4.6).
+            if (oldValue ^ controlFlags) & RFlags.alignmentCheck.rawValue != 0 && cr4 & (1 << 21) != 0 { flushTLB() }
+        }
+    }
     public let segments: UnsafeMutablePointer<SegmentCache>
     public var codeMode: CodeMode = .real
-    public var cpl: UInt8 = 0
+    public var cpl: UInt8 = 0 {
+        didSet {
+            // TLB entries hold permission decisions made at user or supervisor level.
+            if (oldValue == 3) != (cpl == 3) { flushTLB() }
+        }
+    }
 
     public let vendor: Vendor
     public let memory: PhysicalMemory
@@ -34,12 +44,25 @@ public final class CPU {
     public var xcr0: UInt64 = 1
     /// IA32_TSC_AUX, returned by RDTSCP in ECX.
     public var tscAux: UInt64 = 0
-    public var dr = [UInt64](repeating: 0, count: 8)
+    /// DR0-DR7 (DR4/DR5 are never stored: they alias DR6/DR7); power-up values of SDM 10.1.1.
+    public var dr: [UInt64] = CPU.debugRegistersAtReset
+    static let debugRegistersAtReset: [UInt64] = [0, 0, 0, 0, 0, 0, 0xFFFF_0FF0, 0x400]
+    /// MSR file, PKRU, PAE PDPTE registers, TSC offset (CPU/SystemRegisterState.swift).
+    public var systemRegisters = SystemRegisterState()
+    /// VMX operation state and the current-VMCS cache (VMX/VMXState.swift).
+    public var vmx = VMXState()
 
     /// The virtual cycle counter every guest-visible timer derives from.
     public var cycles: UInt64 = 0
     public var instructionsRetired: UInt64 = 0
     public var halted = false
+    /// Interrupt shadow (SDM vol. 3, 6.8.3): bit 0 = blocking by STI (maskable interrupts),
+    /// bit 1 = blocking by MOV SS/POP SS (also #DB traps). It holds during the next instruction
+    /// and ends after it; bit 7 (`shadowSetNow`) marks a shadow set by the current instruction.
+    public var interruptShadow: UInt8 = 0
+    static let shadowSetNow: UInt8 = 0x80
+    /// NMIs blocked from NMI delivery until the next IRET (SDM vol. 3, 6.7.1).
+    public var nmiBlocked = false
     /// Called for CPUID (leaf in EAX, subleaf in ECX): the CPU model fills it.
     public var cpuidModel: CPUIDModel
 
@@ -68,7 +91,7 @@ public final class CPU {
     /// The power-on/RESET state (SDM vol. 3, 10.1.1, table 10-1).
     public func reset() {
         for i in 0..<32 { registers[i] = 0 }
-        registers[2] = vendor == .intel ? 0x0005_0654 : 0x00A0_0F11   // EDX = family/model/stepping
+        registers[2] = UInt64(cpuidModel.signature)   // EDX = family/model/stepping
         flags.bits = 0
         controlFlags = 0x2
         for s in SegmentRegister.allCases { segments[Int(s.rawValue)] = SegmentCache() }
@@ -77,11 +100,16 @@ public final class CPU {
         rip = 0xFFF0
         cr0 = 0x6000_0010
         cr2 = 0; cr3 = 0; cr4 = 0; cr8 = 0; efer = 0; xcr0 = 1
+        dr = CPU.debugRegistersAtReset
+        systemRegisters = SystemRegisterState()
+        vmx = VMXState()
         gdtr = DescriptorTable()
         idtr = DescriptorTable()
         codeMode = .real
         cpl = 0
         halted = false
+        interruptShadow = 0
+        nmiBlocked = false
         flushTLB()
     }
 

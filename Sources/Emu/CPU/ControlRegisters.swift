@@ -123,6 +123,8 @@ extension CPU {
         let old = cr0
         if new & CR0.pg.rawValue != 0 && new & CR0.pe.rawValue == 0 { throw .generalProtection(0) }
         if new & CR0.nw.rawValue != 0 && new & CR0.cd.rawValue == 0 { throw .generalProtection(0) }
+        // In VMX operation CR0 must keep the IA32_VMX_CR0_FIXED bits (SDM vol. 3, 23.8).
+        if vmx.inVMXOperation && !vmx.nonRoot && !vmxPermits(cr0: new) { throw .generalProtection(0) }
         let settingPG = new & CR0.pg.rawValue != 0 && old & CR0.pg.rawValue == 0
         let clearingPG = new & CR0.pg.rawValue == 0 && old & CR0.pg.rawValue != 0
         if clearingPG {
@@ -170,6 +172,8 @@ extension CPU {
     /// MOV to CR4.
     func writeCR4(_ value: UInt64) throws(Fault) {
         if value & ~cr4Writable != 0 { throw .generalProtection(0) }
+        // In VMX operation CR4 must keep the IA32_VMX_CR4_FIXED bits (VMXE among them; SDM 23.8).
+        if vmx.inVMXOperation && !vmx.nonRoot && !vmxPermits(cr4: value) { throw .generalProtection(0) }
         let old = cr4
         let changed = old ^ value
         if longModeActive {

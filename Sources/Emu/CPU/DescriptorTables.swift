@@ -10,14 +10,13 @@ extension CPU {
     var protectedMode: Bool { cr0 & 1 != 0 && controlFlags & RFlags.virtual8086.rawValue == 0 }
     var virtual8086: Bool { controlFlags & RFlags.virtual8086.rawValue != 0 }
 
-    /// Translates one linear address; `asUser` selects user-mode (CPL 3) page permissions.
+    /// Translates one linear address; `asUser` selects user-mode (CPL 3) page permissions
+    /// (stack accesses of a CPL-3 stack), otherwise supervisor rights at any CPL.
     func translateLinear(_ linear: UInt64, access: AccessKind, asUser: Bool) throws(Fault) -> UInt64 {
         let a = ia32e ? linear : linear & 0xFFFF_FFFF
         if ia32e && !isCanonical(a) { throw .generalProtection(0) }
-        let saved = cpl
-        cpl = asUser ? 3 : 0
-        defer { cpl = saved }
-        return try pageTranslate(a, access: access)
+        if cr0 & 0x8000_0000 == 0 { return a }
+        return try walkPageTables(a, access: access, implicitSupervisor: !asUser, asUser: asUser)
     }
 
     /// Reads `size` (1-8) bytes at a linear address; a page-crossing access translates both

@@ -66,10 +66,10 @@ extension CPU {
                 return .delivered
             } catch {
                 var f = error
-                if event.source == .exception && event.vector == 8 { return .tripleFault(f) }
                 if event.source != .software, (10...13).contains(f.vector) {
                     f.errorCode = (f.errorCode ?? 0) | 1
                 }
+                if event.source == .exception && event.vector == 8 { return .tripleFault(f) }
                 if event.source == .exception && CPU.causesDoubleFault(first: event.vector, second: f.vector) {
                     event = InterruptEvent(vector: 8, errorCode: 0, source: .exception, trap: false)
                 } else {

@@ -109,6 +109,8 @@ extension CPU {
         case MSR.amdVMHsavePA where !intel: return s.vmHsavePA
         default:
             if let k = MSR.fixedMTRRs.firstIndex(of: index) { return s.fixedMTRRs[k] }
+            // IA32_VMX_* capability MSRs (SDM vol. 3, appendix A), read-only.
+            if let v = vmxCapabilityMSR(index) { return v }
             throw .generalProtection(0)
         }
     }

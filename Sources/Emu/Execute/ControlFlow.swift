@@ -87,18 +87,20 @@ extension CPU {
     /// report RIP at the INT, as hardware does; that needs the host-vector runner to model the
     /// host OS's IDT first (see the issue 4 report).
     func executeSoftwareInterrupt(_ i: Instruction) throws(Fault) {
+        // Delivered at once (SDM vol. 2, INT n/INTO/INT3/INT1): a fault during delivery is a fault
+        // of this instruction, so RIP goes back to it; on success the handler runs next.
         switch i.op {
         case .int3:
-            throw Fault(vector: 3, trap: true)
+            try deliverSoftwareInterrupt(3, privileged: false)
         case .int:
             if controlFlags & RFlags.virtual8086.rawValue != 0 && (controlFlags >> 12) & 3 != 3 {
                 throw .generalProtection(0)
             }
-            throw Fault(vector: UInt8(truncatingIfNeeded: i.immediate), trap: true)
+            try deliverSoftwareInterrupt(UInt8(truncatingIfNeeded: i.immediate), privileged: false)
         case .into:
-            if flags.overflow { throw Fault(vector: 4, trap: true) }
+            if flags.overflow { try deliverSoftwareInterrupt(4, privileged: false) }
         case .int1:
-            throw Fault(vector: 1, trap: true)
+            try deliverSoftwareInterrupt(1, privileged: true)
         default:
             throw .invalidOpcode
         }

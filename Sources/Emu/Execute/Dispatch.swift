@@ -13,6 +13,10 @@ extension CPU {
             if !error.trap { rip = start }
             throw error
         }
+        if interruptShadow != 0 {
+            // A shadow lasts until the end of the instruction after the one that set it.
+            interruptShadow = interruptShadow & CPU.shadowSetNow != 0 ? interruptShadow & ~CPU.shadowSetNow : 0
+        }
         instructionsRetired &+= 1
         cycles &+= 1
     }

@@ -439,5 +439,5 @@ extension CPU {
     /// Called by IRET: NMIs are unblocked at the end of an IRET (SDM 6.7.1). The NMI-blocking
     /// state lives with the interrupt controller wiring; until the CPU has a stored
     /// `nmiBlocked` property this is where it is cleared.
-    func unblockNMI() {}
+    func unblockNMI() { nmiBlocked = false }
 }

@@ -12,11 +12,11 @@ extension CPU {
         case .std: controlFlags |= RFlags.direction.rawValue
         case .cli: try setInterruptFlag(false)
         case .sti:
+            let wasSet = controlFlags & RFlags.interrupt.rawValue != 0
             try setInterruptFlag(true)
-            // STI interrupt shadow: when STI sets IF (it was clear), external interrupts stay
-            // blocked until after the next instruction (SDM vol. 2, STI). There is no interrupt
-            // delivery yet; when it comes, STI must record the shadow here (only on a 0 -> 1
-            // transition) and the run loop must honour it.
+            // STI shadow: when STI sets IF (it was clear), maskable interrupts stay blocked until
+            // after the next instruction (SDM vol. 2, STI).
+            if !wasSet && controlFlags & RFlags.interrupt.rawValue != 0 { interruptShadow |= 1 | CPU.shadowSetNow }
         default: throw .invalidOpcode
         }
     }

@@ -31,9 +31,9 @@ extension CPU {
         if bits & ((1 << UInt16(size)) - 1) != 0 { throw .generalProtection(0) }
     }
 
-    /// A 16-bit read of a system structure at a linear address (paging applies, privilege does not).
+    /// A 16-bit read of the TSS: an implicit supervisor access (SDM vol. 3, 4.6).
     func readSystem16(_ linear: UInt64) throws(Fault) -> UInt16 {
-        let physical = try pageTranslate(linear, access: .read)
+        let physical = try implicitSupervisorTranslate(linear, access: .read)
         return UInt16(truncatingIfNeeded: memory.read(physical, size: 2))
     }
 }

@@ -212,5 +212,5 @@ extension CPU {
     /// the next instruction completes (SDM 6.8.3). The run loop owns the shadow once CPU.swift
     /// has the `interruptShadow` property (see the report of issue 4); until then this hook
     /// records nothing.
-    func beginInterruptShadow(movSS: Bool) {}
+    func beginInterruptShadow(movSS: Bool) { interruptShadow |= (movSS ? 2 : 1) | CPU.shadowSetNow }
 }

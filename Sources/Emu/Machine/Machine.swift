@@ -37,6 +37,13 @@ public final class Machine {
         debugExit = DebugExitPort(base: 0xF4, size: 4, attention: attention)
         ports.attach(com1, ports: com1.ports)
         ports.attach(debugExit, ports: debugExit.ports)
+        applyFirmwareSettings()
+    }
+
+    /// What a PC's firmware leaves behind for the OS: on a VMX model, IA32_FEATURE_CONTROL
+    /// locked with VMX enabled outside SMX (SDM vol. 3, 24.7), as BIOSes do.
+    func applyFirmwareSettings() {
+        if cpu.cpuidModel.vmx { cpu.systemRegisters.featureControl = 0x5 }
     }
 
     /// Loads a kernel file. Its Multiboot command line is the file name, a space and
@@ -89,8 +96,10 @@ public final class Machine {
                     if attention.pending != 0 || cpu.halted { break }
                 }
             } catch {
-                // No exception delivery through the IDT yet: every fault ends the machine.
-                return .shutdown(fault: error, state: CPUStateSummary(cpu))
+                // Deliver through the IDT (or IVT); only a triple fault ends the machine.
+                if case .tripleFault(let last) = cpu.deliver(error) {
+                    return .shutdown(fault: last, state: CPUStateSummary(cpu))
+                }
             }
             if let v = attention.debugExitValue { return .debugExit(value: v) }
             if cpu.halted {

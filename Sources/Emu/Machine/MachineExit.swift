@@ -4,15 +4,14 @@
 ///     (V << 1) | 1    the guest wrote V to isa-debug-exit (port 0xf4), as QEMU does:
 ///                     always odd; 1 means V = 0 (the usual "success")
 ///     2               bad usage or input (swemu itself, before the guest runs)
-///     4               triple fault, or an exception swemu cannot deliver yet (shutdown)
+///     4               triple fault (shutdown)
 ///     6               the guest halted and nothing can wake it (HLT with no interrupt source)
 ///     124             the --max-cycles budget ran out (like timeout(1))
 ///
 /// swemu's own statuses are even so that they never collide with a debug-exit status.
 public enum MachineExit: Sendable, Equatable {
     case debugExit(value: UInt32)
-    /// The CPU shut down: a triple fault, or (until exception delivery exists) any exception
-    /// reaching the run loop, reported with the fault that caused it.
+    /// The CPU shut down: a triple fault, reported with the last fault of the chain.
     case shutdown(fault: Fault, state: CPUStateSummary)
     /// HLT with nothing left to wake the CPU.
     case halted(state: CPUStateSummary)
@@ -39,7 +38,7 @@ public enum MachineExit: Sendable, Equatable {
         case .debugExit: return nil
         case .shutdown(let fault, let s):
             let code = fault.errorCode.map { "(0x\(String($0, radix: 16)))" } ?? ""
-            return "triple fault: \(fault.mnemonic)\(code) (vector \(fault.vector)) not delivered at \(s)"
+            return "triple fault: \(fault.mnemonic)\(code) (vector \(fault.vector)) could not be delivered at \(s)"
         case .halted(let s):
             return "guest halted with \(s.interruptsEnabled ? "no interrupt source" : "interrupts disabled") at \(s)"
         case .cycleBudgetExhausted(let cycles, let s):

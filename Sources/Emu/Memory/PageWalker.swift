@@ -42,8 +42,11 @@ extension CPU {
         return try walkPageTables(linear, access: access, implicitSupervisor: true)
     }
 
-    func walkPageTables(_ linear: UInt64, access: AccessKind, implicitSupervisor: Bool = false) throws(Fault) -> UInt64 {
-        let userAccess = cpl == 3 && !implicitSupervisor
+    /// `asUser` makes the access a user-mode one whatever the CPL (stack accesses of a CPL-3
+    /// stack made while delivering or returning).
+    func walkPageTables(_ linear: UInt64, access: AccessKind, implicitSupervisor: Bool = false,
+                        asUser: Bool = false) throws(Fault) -> UInt64 {
+        let userAccess = asUser || (cpl == 3 && !implicitSupervisor)
         let nxe = efer & EFER.nxe.rawValue != 0
         let ia32e = efer & EFER.lma.rawValue != 0
         let pae = cr4 & CR4.pae.rawValue != 0

@@ -24,10 +24,11 @@ extension CPU {
         seg == SegmentRegister.ss.rawValue ? .stackFault(0) : .generalProtection(0)
     }
 
-    /// True if `linear` is canonical for 48-bit linear addresses (SDM vol. 1, 3.3.7.1).
+    /// True if `linear` is canonical: 48-bit linear addresses, 57-bit with CR4.LA57
+    /// (SDM vol. 1, 3.3.7.1).
     @inline(__always)
     func isCanonical(_ linear: UInt64) -> Bool {
-        let top = Int64(bitPattern: linear) >> 47
+        let top = Int64(bitPattern: linear) >> (cr4 & (1 << 12) != 0 ? 56 : 47)
         return top == 0 || top == -1
     }
 }

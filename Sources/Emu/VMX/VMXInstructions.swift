@@ -34,9 +34,9 @@ extension CPU {
     /// plus the bits fixed to 1.
     var vmxCR4Fixed1: UInt64 { cr4Writable | vmx.capabilities.cr4Fixed0 }
 
-    /// "Events are being blocked by MOV SS" (SDM 26.1). The interrupt shadow is not CPU state
-    /// yet (REQUESTS-vmx.md); until it is, nothing is blocked.
-    var vmxBlockedByMovSS: Bool { false }
+    /// "Events are being blocked by MOV SS" (SDM 26.1): the shadow of a MOV SS / POP SS that
+    /// was the previous instruction.
+    var vmxBlockedByMovSS: Bool { interruptShadow & 2 != 0 }
 
     /// MAXPHYADDR, the VMX physical-address width (IA32_VMX_BASIC[48] = 0).
     var vmxPhysicalAddressWidth: Int { cpuidModel.physicalAddressBits }

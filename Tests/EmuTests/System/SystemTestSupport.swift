@@ -113,10 +113,12 @@ struct SystemMachine {
 extension CPU {
     /// One instruction as the run loop executes it: a fault it throws is delivered.
     @discardableResult
-    func stepDelivering() -> DeliveryOutcome? {
+    /// Executes one instruction and delivers the exception it raises, as the run loop does.
+    /// INT n/INT3/INTO/INT1 deliver by themselves: a step that completes is `.delivered` then.
+    func stepDelivering() -> DeliveryOutcome {
         do throws(Fault) {
             try step()
-            return nil
+            return .delivered
         } catch {
             return deliver(error)
         }
