@@ -39,9 +39,10 @@ enum OpcodeMapExtensions {
     static let system: [String] = [
         "np.0f01/0.r0 unsupported", "np.0f01/0.r5 unsupported", "np.0f01/0.r7 unsupported o64",
         "f2.0f01/1.r2 unsupported o64", "f3.0f01/1.r2 unsupported o64", "np.0f01/0.r6 unsupported",
-        "f3.0f01/0.r6 unsupported", "f2.0f01/0.r6 unsupported",
-        "66.0f01/1.r4 unsupported", "66.0f01/1.r5 unsupported", "66.0f01/1.r6 unsupported",
-        "66.0f01/1.r7 unsupported",
+        "f3.0f01/0.r6 unsupported o64", "f2.0f01/0.r6 unsupported o64",
+        // TDX (TDCALL, SEAMRET, SEAMOPS, SEAMCALL), RDMSRLIST and WRMSRLIST are 64-bit only.
+        "66.0f01/1.r4 unsupported o64", "66.0f01/1.r5 unsupported o64", "66.0f01/1.r6 unsupported o64",
+        "66.0f01/1.r7 unsupported o64",
         "f2.0f01/5.r0 unsupported", "f2.0f01/5.r1 unsupported",
         "f3.0f01/5.r4 unsupported o64", "f3.0f01/5.r5 unsupported o64", "f3.0f01/5.r6 unsupported o64",
         "f3.0f01/5.r7 unsupported o64",

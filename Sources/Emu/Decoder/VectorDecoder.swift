@@ -124,7 +124,7 @@ extension Decoder {
             if reg == rm || reg == vvvv || rm == vvvv || reg > 7 || rm > 7 || vvvv > 7 { bad = true }
         }
         if rule.contains(.distinctDestination) {
-            if reg == (vvvv | highV) || (register && reg == (rmField | rexB | (rexX << 1))) { bad = true }
+            if reg == (vvvvRegister | highV) || (register && reg == (rmField | rexB | (rexX << 1))) { bad = true }
         }
         if bad { throw .invalidOpcode }
 
