@@ -89,7 +89,10 @@ extension CPU {
         case .outs: try executeOuts(i)
         case .daa, .das, .aaa, .aas, .aam, .aad, .salc: try executeBCD(i)
         case .clc, .stc, .cmc, .cld, .std, .cli, .sti: try executeFlagOp(i)
-        case .nop, .pause, .endbr, .prefetch, .lfence, .mfence, .sfence, .wait: break
+        case .nop, .pause, .endbr, .prefetch, .lfence, .mfence, .sfence: break
+        case .wait:
+            // WAIT/FWAIT: #NM if CR0.MP and CR0.TS are both set (SDM vol. 2, WAIT/FWAIT).
+            if cr0 & 0xA == 0xA { throw .deviceNotAvailable }
         case .ud0, .ud1, .ud2: throw .invalidOpcode
         case .cpuid: executeCpuid(i)
         case .rdtsc, .rdtscp: try executeRdtsc(i)
