@@ -7,6 +7,7 @@ extension CPU {
         let i = try fetchInstruction()
         let start = rip
         rip = (start &+ UInt64(i.pointee.length)) & ripMask
+        let singleStep = controlFlags & RFlags.trap.rawValue != 0
         do {
             try execute(i.pointee)
         } catch {
@@ -19,6 +20,17 @@ extension CPU {
         }
         instructionsRetired &+= 1
         cycles &+= 1
+        if _slowPath(singleStep) { try singleStepTrap() }
+    }
+
+    /// EFLAGS.TF set when an instruction began: a #DB trap after it completes, with DR6.BS set
+    /// (SDM vol. 3, 18.3.1.4). None when the instruction cleared TF (interrupt delivery by INT n,
+    /// SYSCALL through IA32_FMASK) nor after MOV SS/POP SS (blocking by MOV SS holds #DB back).
+    @inline(never)
+    func singleStepTrap() throws(Fault) {
+        if interruptShadow & 2 != 0 || controlFlags & RFlags.trap.rawValue == 0 { return }
+        dr[6] |= 0x4000
+        throw Fault(vector: 1, trap: true)
     }
 
     @inline(__always)
