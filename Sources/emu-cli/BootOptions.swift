@@ -42,7 +42,7 @@ struct BootOptions {
                 name = "-m"
                 inlineValue = String(arg.dropFirst(2))
             }
-            let takesValue = ["--cpu", "-m", "--cmdline", "--serial", "--max-cycles"].contains(name)
+            let takesValue = ["--cpu", "-m", "--cmdline", "--serial", "--max-cycles", "--rtc"].contains(name)
             var value = ""
             if takesValue {
                 if let inlineValue {
@@ -88,6 +88,11 @@ struct BootOptions {
                     return .failure("bad --max-cycles '\(value)' (a decimal number of cycles)")
                 }
                 config.maxCycles = n
+            case "--rtc":
+                guard let t = CMOSRTC.parseTime(value) else {
+                    return .failure("bad --rtc '\(value)' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, UTC, from 1970)")
+                }
+                config.rtcTime = t
             default:
                 return .failure("unknown option '\(arg)' (see 'swemu boot --help')")
             }

@@ -16,8 +16,15 @@ enum Help {
     usage: swemu boot IMAGE [options]
 
     Boots IMAGE, a Multiboot 1 kernel (ELF32, ELF64, or any format with the a.out kludge) or,
-    if it has no Multiboot 1 header, a Multiboot 2 kernel (ELF, or the address tag), on a PC
-    with COM1 (16550 UART at 0x3f8) and isa-debug-exit (port 0xf4, 4 ports).
+    if it has no Multiboot 1 header, a Multiboot 2 kernel (ELF, or the address tag), on a PC:
+    8259A PIC pair (0x20, 0xa0, ELCR 0x4d0), 8254 PIT (0x40-0x43, IRQ0; port 0x61),
+    MC146818 RTC/CMOS (0x70-0x71, IRQ8), keyboard controller (0x60/0x64: reset, A20),
+    fast A20/reset (0x92), COM1 (16550 UART at 0x3f8, IRQ4), isa-debug-exit (port 0xf4,
+    4 ports) and ACPI power-off (PM1a control at 0x604: write 0x2000).
+
+    time: virtual and deterministic. One cycle per instruction, and 1 cycle = 1 ns (the TSC
+    runs at a nominal 1 GHz); the PIT (105/88 MHz) and the RTC derive from the cycle count
+    exactly. HLT with interrupts enabled sleeps until the next timer event.
 
     options:
       --cpu intel|amd      CPU model: intel (VMX) or amd (SVM); default intel
@@ -27,17 +34,23 @@ enum Help {
       --serial stdio|none|file:PATH
                            where COM1's output goes; default stdio
       --max-cycles N       stop after N virtual cycles
+      --rtc TIME           the RTC's time at start, UTC: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS;
+                           default 2024-01-01T00:00:00, so runs are reproducible
       --verbose            print load details, the cycle and instruction counts at exit (stderr)
       -h, --help           show this text
 
     exit status:
+      \(MachineExit.powerOffStatus)              the guest powered off (ACPI S5: port 0x604 written 0x2000)
       (V << 1) | 1   the guest wrote V to port 0xf4 (as QEMU's isa-debug-exit); 1 for V = 0
       2              bad usage or input (unknown option, unreadable or unbootable image...)
       \(MachineExit.shutdownStatus)              triple fault (shutdown)
-      \(MachineExit.haltedStatus)              the guest halted with nothing to wake it (HLT with no interrupt source)
+      \(MachineExit.haltedStatus)              the guest halted with nothing to wake it (HLT with interrupts
+                     disabled, or with no timer armed)
+      \(MachineExit.resetStatus)              the guest reset the machine (port 0x92 bit 0, keyboard
+                     controller 0xfe); swemu never reboots (QEMU -no-reboot exits 0 there)
       \(MachineExit.cycleBudgetStatus)            --max-cycles reached
       swemu's own statuses are even, so they never collide with a debug-exit status.
-      A shutdown, halt or cycle-budget exit prints one line on stderr with RIP, CR0, CR3,
+      A shutdown, halt, reset or cycle-budget exit prints one line on stderr with RIP, CR0, CR3,
       CR4 and EFER.
 
     machine state at entry (Multiboot 1, section 3.2; Multiboot 2, section 3.3):

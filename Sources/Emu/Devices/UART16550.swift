@@ -12,8 +12,10 @@
 ///
 /// Transmission is instant: a byte written to THR goes to the sink at once, so LSR always
 /// reports THRE and TEMT (0x60) and a polling guest never waits. There is no receive input yet
-/// except loopback. Interrupt identification (IIR) follows the datasheet's priorities, but no
-/// interrupt line is wired yet (no PIC).
+/// except loopback. Interrupt identification (IIR) follows the datasheet's priorities; the
+/// interrupt output drives `irq` (IRQ4 for COM1) through the PC's OUT2 gate: the line is high
+/// while an interrupt is pending, MCR.OUT2 (bit 3) is set and loopback is off (in loopback the
+/// OUT2 pin is forced inactive).
 public final class UART16550: PortDevice {
     public let base: UInt16
     public let sink: SerialSink
@@ -46,9 +48,26 @@ public final class UART16550: PortDevice {
     static let lsrTransmitterEmpty: UInt8 = 0x40
     static let fcrEnable: UInt8 = 0x01
 
-    public init(base: UInt16 = 0x3F8, sink: SerialSink) {
+    /// Where the interrupt output goes (nil: not wired).
+    let irqSink: InterruptSink?
+    let irqNumber: Int
+    var irqLevel = false
+
+    public init(base: UInt16 = 0x3F8, sink: SerialSink, irq: InterruptSink? = nil, irqNumber: Int = 4) {
         self.base = base
         self.sink = sink
+        irqSink = irq
+        self.irqNumber = irqNumber
+    }
+
+    /// Drives the interrupt line after a register access.
+    func updateInterrupt() {
+        guard let irqSink else { return }
+        let level = interruptIdentification & 1 == 0 && mcr & 0x08 != 0 && !loopback
+        if level != irqLevel {
+            irqLevel = level
+            irqSink.setIRQ(irqNumber, level)
+        }
     }
 
     public var ports: ClosedRange<UInt16> { base...(base + 7) }
@@ -66,6 +85,7 @@ public final class UART16550: PortDevice {
             let byte = ports.contains(p) ? read(register: p - base) : 0xFF
             v |= UInt32(byte) << (8 * UInt32(k))
         }
+        updateInterrupt()
         return v
     }
 
@@ -74,6 +94,7 @@ public final class UART16550: PortDevice {
             let p = port &+ UInt16(k)
             if ports.contains(p) { write(register: p - base, UInt8(truncatingIfNeeded: value >> (8 * UInt32(k)))) }
         }
+        updateInterrupt()
     }
 
     /// Reads register `offset` (0-7), with the datasheet's side effects.

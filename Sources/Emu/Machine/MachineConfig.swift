@@ -20,6 +20,11 @@ public struct MachineConfig: Sendable, Equatable {
     public var maxCycles: UInt64?
     /// `--verbose`: load and exit details on stderr.
     public var verbose = false
+    /// `--rtc`: the CMOS clock's time at cycle 0, in seconds since 1970-01-01 00:00:00 UTC.
+    /// Fixed by default (2024-01-01 00:00:00) so that runs are reproducible.
+    public var rtcTime: Int64 = MachineConfig.defaultRTCTime
+
+    public static let defaultRTCTime: Int64 = 1_704_067_200
 
     public static let defaultMemorySize: UInt64 = 256 << 20
     /// Below 2 MiB a Multiboot kernel (loaded at 1 MiB) has no room.
