@@ -100,11 +100,12 @@ public final class CMOSRTC: PortDevice, ClockEventHandler {
 
     func alarmMatches() -> Bool {
         let f = fields()
+        // The alarm registers hold values in the current format (BCD or binary, 12/24-hour).
         func match(_ alarmIndex: Int, _ value: UInt8) -> Bool {
             let a = ram[alarmIndex]
             return a & 0xC0 == 0xC0 || a == value
         }
-        return match(1, f[0]) && match(3, f[2]) && match(5, f[4])
+        return match(1, encode(f[0])) && match(3, encode(f[2])) && match(5, encodeHour(f[4]))
     }
 
     var irqf: Bool { flags & ram[0x0B] & 0x70 != 0 }

@@ -14,7 +14,9 @@
 public final class PIC8259 {
     public private(set) var irr: UInt8 = 0
     public private(set) var isr: UInt8 = 0
-    public private(set) var imr: UInt8 = 0
+    /// All masked until the first ICW1 (the datasheet leaves the power-on state undefined;
+    /// masked keeps an uninitialized PIC from delivering exception vectors).
+    public private(set) var imr: UInt8 = 0xFF
     /// Input pin levels (for edge detection and level mode).
     public private(set) var lines: UInt8 = 0
     /// ELCR: 1 = level-triggered for that input (PC/AT edge/level control register).

@@ -131,33 +131,7 @@ public final class Machine {
         let budget = config.maxCycles ?? UInt64.max
         var nextFlush = Machine.flushQuantum
         while true {
-            if !cpu.halted {
-                let deadline = min(budget, nextFlush, clock.nextDeadline)
-                attention.pending &= Attention.interrupt
-                do {
-                    if attention.pending == 0 {
-                        while cpu.cycles < deadline {
-                            try cpu.step()
-                            if attention.pending != 0 || cpu.halted { break }
-                        }
-                    } else {
-                        try cpu.step()   // INTR pending but not deliverable: one instruction at a time
-                    }
-                } catch {
-                    // Deliver through the IDT (or IVT); only a triple fault ends the machine.
-                    if case .tripleFault(let last) = cpu.deliver(error) {
-                        return .shutdown(fault: last, state: CPUStateSummary(cpu))
-                    }
-                }
-            }
-            if attention.pending & (Attention.debugExit | Attention.platform) != 0 {
-                if let v = attention.debugExitValue { return .debugExit(value: v) }
-                switch attention.platformRequest {
-                case .reset(let source)?: return .reset(source: source, state: CPUStateSummary(cpu))
-                case .powerOff?: return .powerOff
-                case nil: break
-                }
-            }
+            // An instruction boundary: due events, then an external interrupt, then HLT.
             if cpu.cycles >= clock.nextDeadline { clock.fireDue() }
             if pic.interruptRequested {
                 if cpu.controlFlags & RFlags.interrupt.rawValue != 0 && cpu.interruptShadow & 3 == 0 {
@@ -176,6 +150,32 @@ public final class Machine {
                 }
                 let wake = min(clock.nextDeadline, budget)
                 if wake > cpu.cycles { cpu.cycles = wake }
+            } else {
+                let deadline = min(budget, nextFlush, clock.nextDeadline)
+                attention.pending &= Attention.interrupt
+                do {
+                    if attention.pending == 0 {
+                        while cpu.cycles < deadline {
+                            try cpu.step()
+                            if attention.pending != 0 || cpu.halted { break }
+                        }
+                    } else if cpu.cycles < deadline {
+                        try cpu.step()   // INTR pending but not deliverable: one instruction at a time
+                    }
+                } catch {
+                    // Deliver through the IDT (or IVT); only a triple fault ends the machine.
+                    if case .tripleFault(let last) = cpu.deliver(error) {
+                        return .shutdown(fault: last, state: CPUStateSummary(cpu))
+                    }
+                }
+                if attention.pending & (Attention.debugExit | Attention.platform) != 0 {
+                    if let v = attention.debugExitValue { return .debugExit(value: v) }
+                    switch attention.platformRequest {
+                    case .reset(let source)?: return .reset(source: source, state: CPUStateSummary(cpu))
+                    case .powerOff?: return .powerOff
+                    case nil: break
+                    }
+                }
             }
             if cpu.cycles >= budget { return .cycleBudgetExhausted(cycles: cpu.cycles, state: CPUStateSummary(cpu)) }
             if cpu.cycles >= nextFlush {
