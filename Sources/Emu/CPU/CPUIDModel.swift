@@ -54,6 +54,8 @@ public struct CPUIDModel: Sendable {
         pku = intel
         rdpid = !intel
         altMovCR8 = !intel
+        // VMX (CPUID.1:ECX[5]) on the Intel model: VM entry and exit are implemented (issue 6).
+        vmx = intel
     }
 
     /// Processor signature (leaf 1 EAX), also EDX after RESET.

@@ -44,6 +44,8 @@ extension CPU {
     /// DPL checked against CPL, no error code, EXT = 0 in the error codes of faults it causes).
     /// Vector 1 traps (INT1, single-step and data breakpoints) skip the DPL check.
     public func deliver(_ fault: Fault) -> DeliveryOutcome {
+        // VM exits: the exception bitmap, triple faults, and instructions that exited (VMX/).
+        if vmx.nonRoot || fault == .vmExitTaken { return vmxDeliver(fault) }
         let software = fault.trap && fault.vector != 1
         return deliverEvent(InterruptEvent(vector: fault.vector, errorCode: software ? nil : fault.errorCode,
                                            source: software ? .software : .exception, trap: fault.trap))

@@ -91,6 +91,7 @@ extension CPU {
         // of this instruction, so RIP goes back to it; on success the handler runs next.
         switch i.op {
         case .int3:
+            if vmx.nonRoot { try vmxSoftwareException(i, vector: 3) }
             try deliverSoftwareInterrupt(3, privileged: false)
         case .int:
             if controlFlags & RFlags.virtual8086.rawValue != 0 && (controlFlags >> 12) & 3 != 3 {
@@ -98,7 +99,10 @@ extension CPU {
             }
             try deliverSoftwareInterrupt(UInt8(truncatingIfNeeded: i.immediate), privileged: false)
         case .into:
-            if flags.overflow { try deliverSoftwareInterrupt(4, privileged: false) }
+            if flags.overflow {
+                if vmx.nonRoot { try vmxSoftwareException(i, vector: 4) }
+                try deliverSoftwareInterrupt(4, privileged: false)
+            }
         case .int1:
             try deliverSoftwareInterrupt(1, privileged: true)
         default:

@@ -20,6 +20,8 @@ extension CPU {
         }
         instructionsRetired &+= 1
         cycles &+= 1
+        // VMX preemption timer, monitor trap flag, interrupt/NMI windows (VMX/VMXTimers.swift).
+        if _slowPath(cycles >= vmx.eventDeadline) { try vmxEventDeadline() }
         if _slowPath(singleStep) { try singleStepTrap() }
     }
 
@@ -101,12 +103,13 @@ extension CPU {
         case .outs: try executeOuts(i)
         case .daa, .das, .aaa, .aas, .aam, .aad, .salc: try executeBCD(i)
         case .clc, .stc, .cmc, .cld, .std, .cli, .sti: try executeFlagOp(i)
-        case .nop, .pause, .endbr, .prefetch, .lfence, .mfence, .sfence: break
+        case .nop, .endbr, .prefetch, .lfence, .mfence, .sfence: break
+        case .pause: if vmx.nonRoot { try vmxSimpleExit(i) }
         case .wait:
             // WAIT/FWAIT: #NM if CR0.MP and CR0.TS are both set (SDM vol. 2, WAIT/FWAIT).
             if cr0 & 0xA == 0xA { throw .deviceNotAvailable }
         case .ud0, .ud1, .ud2: throw .invalidOpcode
-        case .cpuid: executeCpuid(i)
+        case .cpuid: try executeCpuid(i)
         case .rdtsc, .rdtscp: try executeRdtsc(i)
         case .inImm, .inDX: try executeIn(i)
         case .outImm, .outDX: try executeOut(i)

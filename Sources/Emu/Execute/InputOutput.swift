@@ -4,6 +4,7 @@ extension CPU {
         let size = min(i.size, 4)
         let port = i.op == .inImm ? UInt16(i.immediate & 0xFF) : UInt16(truncatingIfNeeded: registers[2])
         try checkIOPermission(port: port, size: size)
+        if vmx.nonRoot { try vmxIO(i, port: port, size: size, input: true) }
         let v = ports.read(port, size: Int(size))
         setRegister(0, size: size, UInt64(v))
     }
@@ -12,6 +13,7 @@ extension CPU {
         let size = min(i.size, 4)
         let port = i.op == .outImm ? UInt16(i.immediate & 0xFF) : UInt16(truncatingIfNeeded: registers[2])
         try checkIOPermission(port: port, size: size)
+        if vmx.nonRoot { try vmxIO(i, port: port, size: size, input: false) }
         ports.write(port, size: Int(size), value: UInt32(truncatingIfNeeded: register(0, size: size)))
     }
 

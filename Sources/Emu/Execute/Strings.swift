@@ -200,6 +200,7 @@ extension CPU {
     /// bitmap, #GP(0)) is done once before the first iteration, as the port and size are fixed;
     /// a REP form with a zero count does no I/O and so cannot fault.
     func executeIns(_ i: Instruction) throws(Fault) {
+        if vmx.nonRoot { try vmxStringIO(i, input: true) }
         let size = min(i.size, 4)
         let a = i.addressSize
         let m = CPU.mask(a)
@@ -238,6 +239,7 @@ extension CPU {
     /// OUTS: seg:rSI -> port DX (see INS for size and permission notes; the permission check
     /// precedes the memory read).
     func executeOuts(_ i: Instruction) throws(Fault) {
+        if vmx.nonRoot { try vmxStringIO(i, input: false) }
         let size = min(i.size, 4)
         let a = i.addressSize
         let m = CPU.mask(a)

@@ -5,6 +5,7 @@ extension CPU {
         switch i.op {
         case .hlt:
             if cpl != 0 { throw .generalProtection(0) }
+            if vmx.nonRoot { try vmxHLT(i) }
             halted = true
         default:
             throw .invalidOpcode

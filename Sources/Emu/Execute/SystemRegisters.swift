@@ -13,9 +13,11 @@ extension CPU {
             try requireCPL0()
             // Loads CR0[3:0]; it can set PE but never clears it.
             let v = try readRM(i, size: 2) & 0xF
+            if vmx.nonRoot { return try vmxLMSW(i, source: try readRM(i, size: 2)) }
             try writeCR0((cr0 & ~0xE) | v | (cr0 & CR0.pe.rawValue))
         case .smsw:
             try checkUMIP()
+            let cr0 = vmx.nonRoot ? vmxShadowedCR0 : self.cr0
             if i.mod == 3 {
                 setRegister(i.rm, size: i.size, cr0 & CPU.mask(i.size))
             } else {
@@ -23,23 +25,29 @@ extension CPU {
             }
         case .clts:
             try requireCPL0()
+            if vmx.nonRoot { return try vmxCLTS(i) }
             cr0 &= ~CR0.ts.rawValue
         case .invlpg:
             try requireCPL0()
+            if vmx.nonRoot { try vmxINVLPG(i) }
             // The TLB keeps 4 KiB pieces of large pages apart, so one INVLPG must drop them all.
             flushTLB()
         case .invpcid: try executeInvpcid(i)
-        case .wbinvd, .invd: try requireCPL0()
+        case .wbinvd, .invd:
+            try requireCPL0()
+            if vmx.nonRoot { try vmxSimpleExit(i) }
         case .rdmsr:
             try requireCPL0()
+            if vmx.nonRoot { try vmxMSRAccess(i, write: false) }
             let v = try readMSR(UInt32(truncatingIfNeeded: registers[1]))
             registers[0] = v & 0xFFFF_FFFF
             registers[2] = v >> 32
         case .wrmsr:
             try requireCPL0()
+            if vmx.nonRoot { try vmxMSRAccess(i, write: true) }
             let v = (registers[2] & 0xFFFF_FFFF) << 32 | (registers[0] & 0xFFFF_FFFF)
             try writeMSR(UInt32(truncatingIfNeeded: registers[1]), v)
-        case .rdpmc: try executeRdpmc()
+        case .rdpmc: try executeRdpmc(i)
         case .syscall: try executeSyscall()
         case .sysret: try executeSysret(i)
         case .sysenter: try executeSysenter()
@@ -81,6 +89,7 @@ extension CPU {
 
     func executeMovCR(_ i: Instruction) throws(Fault) {
         try requireCPL0()
+        if vmx.nonRoot, i.reg <= 8, (0x11D >> i.reg) & 1 != 0, try vmxMovCR(i) { return }   // CR0/2/3/4/8
         // 64 bits in 64-bit mode, 32 otherwise; the mod field is ignored (SDM vol. 2, MOV CRn).
         let size: UInt8 = codeMode == .long64 ? 8 : 4
         if i.op == .movFromCR {
@@ -115,6 +124,7 @@ extension CPU {
             if cr4 & CR4.de.rawValue != 0 { throw .invalidOpcode }
             n += 2
         }
+        if vmx.nonRoot { try vmxMovDR(i) }
         if dr[7] & (1 << 13) != 0 {
             // General detect (SDM vol. 3, 18.2.4): #DB with DR6.BD; GD is cleared so the handler
             // can use the debug registers.
@@ -170,6 +180,7 @@ extension CPU {
     /// INVPCID (SDM vol. 2): type in the register operand, a 128-bit descriptor in memory.
     func executeInvpcid(_ i: Instruction) throws(Fault) {
         if !cpuidModel.invpcid { throw .invalidOpcode }
+        if vmx.nonRoot { try vmxINVPCID(i) }
         try requireCPL0()
         let long = codeMode == .long64
         let type = register(i.reg, size: long ? 8 : 4)
@@ -186,8 +197,9 @@ extension CPU {
 
     /// RDPMC: Intel reports no architectural counters (CPUID leaf 0Ah is zero), so every index
     /// is invalid; AMD has the four legacy counters (PERF_CTR0-3).
-    func executeRdpmc() throws(Fault) {
+    func executeRdpmc(_ i: Instruction) throws(Fault) {
         if cr4 & CR4.pce.rawValue == 0 && cpl != 0 { throw .generalProtection(0) }
+        if vmx.nonRoot { try vmxSimpleExit(i) }
         let n = registers[1] & 0xFFFF_FFFF
         if vendor == .intel || n >= 4 { throw .generalProtection(0) }
         let v = systemRegisters.perfCounter[Int(n)]
@@ -206,6 +218,7 @@ extension CPU {
             return
         }
         try requireCPL0()
+        if vmx.nonRoot { try vmxSimpleExit(i) }
         if registers[1] & 0xFFFF_FFFF != 0 { throw .generalProtection(0) }
         let v = (registers[2] & 0xFFFF_FFFF) << 32 | (registers[0] & 0xFFFF_FFFF)
         if v & ~CPU.supportedXCR0 != 0 || v & 1 == 0 { throw .generalProtection(0) }
@@ -239,6 +252,7 @@ extension CPU {
         let enabled = cpuidModel.monitor
             && (vendor != .intel || systemRegisters.miscEnable & MiscEnable.monitorEnable != 0)
         if !enabled || cpl != 0 { throw .invalidOpcode }
+        if vmx.nonRoot { try vmxSimpleExit(i) }
         let ecx = registers[1] & 0xFFFF_FFFF
         if i.op == .monitor {
             if ecx != 0 { throw .generalProtection(0) }

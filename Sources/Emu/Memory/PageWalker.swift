@@ -202,6 +202,7 @@ extension CPU {
         }
 
         func raise(_ cpu: CPU) -> Fault {
+            if cpu.vmx.nonRoot { cpu.vmx.cr2BeforePageFault = cpu.cr2 }   // a #PF VM exit keeps CR2
             cpu.cr2 = linear
             var code: UInt32 = 0
             if present || rsvd { code |= PageFaultCode.present }

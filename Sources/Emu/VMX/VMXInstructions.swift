@@ -14,12 +14,12 @@ extension CPU {
         case .vmptrst: try executeVMPTRST(i)
         case .vmread: try executeVMREAD(i)
         case .vmwrite: try executeVMWRITE(i)
-        case .vmlaunch: try executeVMLAUNCHOrVMRESUME(launch: true)
-        case .vmresume: try executeVMLAUNCHOrVMRESUME(launch: false)
+        case .vmlaunch: try executeVMLAUNCHOrVMRESUME(i, launch: true)
+        case .vmresume: try executeVMLAUNCHOrVMRESUME(i, launch: false)
         case .vmcall: try executeVMCALL(i)
         case .invept: try executeINVEPT(i)
         case .invvpid: try executeINVVPID(i)
-        // VMFUNC: #UD outside VMX non-root operation (31.3, VMFUNC).
+        case .vmfunc: try executeVMFUNC(i)
         default: throw .invalidOpcode
         }
     }
@@ -60,12 +60,6 @@ extension CPU {
         if vmx.hasCurrentVMCS { vmFailValid(error) } else { vmFailInvalid() }
     }
 
-    /// The VM exit an instruction causes in VMX non-root operation. Non-root operation cannot be
-    /// entered yet (VMLAUNCH/VMRESUME stop before entry), so this is unreachable for now.
-    func vmExitForInstruction(_ reason: VMExitReason) throws(Fault) {
-        throw .invalidOpcode
-    }
-
     /// IA32_EFER.LMA = 1 and CS.L = 0.
     var inCompatibilityMode: Bool { efer & 0x400 != 0 && codeMode != .long64 }
 
@@ -73,11 +67,11 @@ extension CPU {
     /// (RFLAGS.VM = 1) or (IA32_EFER.LMA = 1 and CS.L = 0) THEN #UD; ELSIF in VMX non-root
     /// operation THEN VMexit; ELSIF CPL > 0 THEN #GP(0)". `codeMode == .real` covers CR0.PE = 0
     /// and virtual-8086 mode.
-    func vmxRootChecks(_ reason: VMExitReason, registerOperand: Bool = false) throws(Fault) {
+    func vmxRootChecks(_ reason: VMExitReason, _ i: Instruction, registerOperand: Bool = false) throws(Fault) {
         if registerOperand || !vmx.inVMXOperation || codeMode == .real || inCompatibilityMode {
             throw .invalidOpcode
         }
-        if vmx.nonRoot { try vmExitForInstruction(reason) }
+        if vmx.nonRoot { try vmxInstructionExit(i, reason) }
         if cpl > 0 { throw .generalProtection(0) }
     }
 
@@ -110,7 +104,7 @@ extension CPU {
             throw .invalidOpcode
         }
         if vmx.inVMXOperation {
-            if vmx.nonRoot { try vmExitForInstruction(.vmxon) }
+            if vmx.nonRoot { try vmxInstructionExit(i, .vmxon) }
             if cpl > 0 { throw .generalProtection(0) }
             vmFail(.vmxonInVMXRootOperation)
             return
@@ -137,7 +131,7 @@ extension CPU {
     }
 
     func executeVMXOFF(_ i: Instruction) throws(Fault) {
-        try vmxRootChecks(.vmxoff)
+        try vmxRootChecks(.vmxoff, i)
         // The dual-monitor treatment of SMIs and SMM is not supported (no error 23). Data of the
         // current VMCS is written back (software should have used VMCLEAR; SDM 24.11.1).
         writeBackCurrentVMCS()
@@ -151,7 +145,7 @@ extension CPU {
     // MARK: VMCLEAR, VMPTRLD, VMPTRST
 
     func executeVMCLEAR(_ i: Instruction) throws(Fault) {
-        try vmxRootChecks(.vmclear, registerOperand: i.mod == 3)
+        try vmxRootChecks(.vmclear, i, registerOperand: i.mod == 3)
         let address = try read(i.segment, effectiveAddress(i), size: 8)
         guard isValidVMXPointer(address) else { vmFail(.vmclearInvalidPhysicalAddress); return }
         guard address != vmx.vmxonPointer else { vmFail(.vmclearWithVMXONPointer); return }
@@ -166,7 +160,7 @@ extension CPU {
     }
 
     func executeVMPTRLD(_ i: Instruction) throws(Fault) {
-        try vmxRootChecks(.vmptrld, registerOperand: i.mod == 3)
+        try vmxRootChecks(.vmptrld, i, registerOperand: i.mod == 3)
         let address = try read(i.segment, effectiveAddress(i), size: 8)
         guard isValidVMXPointer(address) else { vmFail(.vmptrldInvalidPhysicalAddress); return }
         guard address != vmx.vmxonPointer else { vmFail(.vmptrldWithVMXONPointer); return }
@@ -182,7 +176,7 @@ extension CPU {
     }
 
     func executeVMPTRST(_ i: Instruction) throws(Fault) {
-        try vmxRootChecks(.vmptrst, registerOperand: i.mod == 3)
+        try vmxRootChecks(.vmptrst, i, registerOperand: i.mod == 3)
         try write(i.segment, effectiveAddress(i), size: 8, vmx.currentVMCS)
         vmSucceed()
     }
@@ -190,7 +184,7 @@ extension CPU {
     // MARK: VMREAD, VMWRITE
 
     func executeVMREAD(_ i: Instruction) throws(Fault) {
-        try vmxRootChecks(.vmread)
+        try vmxRootChecks(.vmread, i)
         guard vmx.hasCurrentVMCS else { vmFailInvalid(); return }
         let size = vmxOperandSize
         // VMREAD r/m, r: the encoding is in ModRM.reg, the destination is r/m.
@@ -205,7 +199,7 @@ extension CPU {
     }
 
     func executeVMWRITE(_ i: Instruction) throws(Fault) {
-        try vmxRootChecks(.vmwrite)
+        try vmxRootChecks(.vmwrite, i)
         guard vmx.hasCurrentVMCS else { vmFailInvalid(); return }
         let size = vmxOperandSize
         // Memory faults come after the VMCS-pointer check and before the field checks (31.3, VMWRITE).
@@ -223,21 +217,34 @@ extension CPU {
 
     // MARK: VMLAUNCH, VMRESUME, VMCALL
 
-    func executeVMLAUNCHOrVMRESUME(launch: Bool) throws(Fault) {
-        try vmxRootChecks(launch ? .vmlaunch : .vmresume)
+    func executeVMLAUNCHOrVMRESUME(_ i: Instruction, launch: Bool) throws(Fault) {
+        try vmxRootChecks(launch ? .vmlaunch : .vmresume, i)
         guard vmx.hasCurrentVMCS else { vmFailInvalid(); return }
         if vmxBlockedByMovSS { vmFailValid(.vmEntryEventsBlockedByMovSS); return }
         if launch && vmx.launched { vmFailValid(.vmlaunchNonClearVMCS); return }
         if !launch && !vmx.launched { vmFailValid(.vmresumeNonLaunchedVMCS); return }
         if let error = checkVMEntryControlsAndHostState() { vmFailValid(error); return }
-        // Loading guest state and entering VMX non-root operation (SDM 26.3-26.7) is the next step
-        // of issue 6; until then a VMCS that passes the checks stops here with #UD.
-        throw .invalidOpcode
+        try enterGuest(launch: launch)
+    }
+
+    /// VMFUNC (31.3): #UD outside non-root operation or without "enable VM functions"; function
+    /// 0 (EPTP switching) when enabled, any other function exits with reason 59.
+    func executeVMFUNC(_ i: Instruction) throws(Fault) {
+        guard vmx.nonRoot, vmx.secondary.contains(.enableVMFunctions) else { throw .invalidOpcode }
+        let function = registers[0] & 0xFFFF_FFFF
+        let index = registers[1] & 0xFFFF_FFFF
+        guard function < 64, vmx.read(.vmFunctionControls) >> function & 1 != 0, function == 0, index < 512 else {
+            try vmExitForInstruction(i, .vmfunc)
+        }
+        let eptp = memory.read(vmx.read(.eptpListAddress) &+ index &* 8, size: 8)
+        guard isValidEPTP(eptp) else { try vmExitForInstruction(i, .vmfunc) }
+        vmx.write(.eptPointer, eptp)
+        flushTLB()
     }
 
     func executeVMCALL(_ i: Instruction) throws(Fault) {
         if !vmx.inVMXOperation { throw .invalidOpcode }
-        if vmx.nonRoot { try vmExitForInstruction(.vmcall) }
+        if vmx.nonRoot { try vmxInstructionExit(i, .vmcall) }
         if codeMode == .real || inCompatibilityMode { throw .invalidOpcode }
         if cpl > 0 { throw .generalProtection(0) }
         // No dual-monitor treatment of SMIs and SMM (IA32_VMX_BASIC[49] = 0).
@@ -250,7 +257,7 @@ extension CPU {
         let caps = vmx.capabilities
         // #UD without EPT or without INVEPT (IA32_VMX_EPT_VPID_CAP[20]).
         if !caps.has(.enableEPT) || !caps.hasEPTVPID(bit: 20) { throw .invalidOpcode }
-        try vmxRootChecks(.invept, registerOperand: i.mod == 3)
+        try vmxRootChecks(.invept, i, registerOperand: i.mod == 3)
         let type = register(i.reg, size: vmxOperandSize)
         let (eptp, _) = try readDescriptor128(i)
         switch type {
@@ -270,7 +277,7 @@ extension CPU {
         let caps = vmx.capabilities
         // #UD without VPID or without INVVPID (IA32_VMX_EPT_VPID_CAP[32]).
         if !caps.has(.enableVPID) || !caps.hasEPTVPID(bit: 32) { throw .invalidOpcode }
-        try vmxRootChecks(.invvpid, registerOperand: i.mod == 3)
+        try vmxRootChecks(.invvpid, i, registerOperand: i.mod == 3)
         let type = register(i.reg, size: vmxOperandSize)
         let (low, linear) = try readDescriptor128(i)
         let vpid = low & 0xFFFF

@@ -21,6 +21,39 @@ public struct VMXState: Sendable {
     /// Per slot: the component exists in this model.
     var fieldSupported: [Bool]
 
+    // MARK: Non-root operation (copied from the VMCS at VM entry, QEMU-style, so that the
+    // instruction hooks never look fields up; VMWRITE cannot run in non-root operation)
+
+    /// `CPU.step()` calls `vmxEventDeadline()` once `cycles` reaches this value: the VMX
+    /// preemption timer, the monitor trap flag and the interrupt/NMI windows (VMXTimers.swift).
+    /// All ones outside non-root operation, so the check in the dispatch loop never fires.
+    public var eventDeadline: UInt64 = .max
+    public var pin: PinBasedControls = []
+    public var primary: PrimaryProcessorBasedControls = []
+    public var secondary: SecondaryProcessorBasedControls = []
+    public var exitControls: VMExitControls = []
+    public var entryControls: VMEntryControls = []
+    public var exceptionBitmap: UInt32 = 0
+    public var cr0Mask: UInt64 = 0
+    public var cr4Mask: UInt64 = 0
+    public var cr0Shadow: UInt64 = 0
+    public var cr4Shadow: UInt64 = 0
+    /// The VMCS TSC offset when "use TSC offsetting" is 1, else 0.
+    public var tscOffset: UInt64 = 0
+    /// The preemption timer expires when `cycles >> rate` reaches this value (SDM 26.7.4).
+    public var preemptionTimerExpiry: UInt64 = .max
+    /// The monitor trap flag: an MTF VM exit is due after the next instruction boundary.
+    public var mtfPending = false
+    /// CR2 before the page walker wrote it, so that a #PF that causes a VM exit leaves CR2
+    /// unmodified (SDM 27.1).
+    public var cr2BeforePageFault: UInt64 = 0
+    /// Set by a VMX abort (SDM 28.7): the processor shuts down.
+    public var aborted = false
+    /// Guest DEBUGCTL (the CPU implements no DEBUGCTL bits; kept so VM exits save what entry loaded).
+    public var guestDebugCtl: UInt64 = 0
+    /// VM exits taken, by basic exit reason (statistics for tests and the demo's summary).
+    public var exitCount: UInt64 = 0
+
     public init() {
         fields = [UInt64](repeating: 0, count: VMCSLayout.slotCount)
         fieldSupported = VMXState.supportTable(VMXCapabilities())

@@ -116,7 +116,8 @@ import Testing
     @Test func featureControlLocks() {
         let m = systemMachine(.long64)
         #expect(m.rdmsr(MSR.featureControl) == .success(0))
-        #expect(m.wrmsr(MSR.featureControl, 0x4) == gp0)              // VMX not offered yet
+        m.cpu.cpuidModel.vmx = false
+        #expect(m.wrmsr(MSR.featureControl, 0x4) == gp0)              // without VMX
         m.cpu.cpuidModel.vmx = true
         #expect(m.wrmsr(MSR.featureControl, 0x2) == gp0)              // VMX inside SMX: no SMX
         #expect(m.wrmsr(MSR.featureControl, 0x5) == nil)

@@ -373,12 +373,17 @@ extension UInt32 {
         #expect(m.run(M.vmlaunch) == .failValid(8))
     }
 
-    /// Entry into VMX non-root operation is the next step of issue 6: for now #UD.
-    @Test func validVMCSStopsBeforeEntry() {
+    /// Valid controls and host state with an all-zero guest-state area: VM entry fails with
+    /// basic exit reason 33 and bit 31 set (SDM 26.8), and the CPU continues at the host RIP.
+    @Test func zeroGuestStateFailsEntry() {
         let m = M()
         m.enterRootWithCurrentVMCS()
         VMEntryCheckTests.writeValidControlsAndHostState(m.cpu)
-        #expect(m.run(M.vmlaunch) == .fault(.invalidOpcode))
+        #expect(m.run(M.vmlaunch) == .fault(.vmExitTaken))
+        #expect(m.cpu.vmx.read(.vmExitReason) == 0x8000_0021)
+        #expect(m.cpu.rip == 0xFFFF_FFFF_8000_0000)
+        #expect(!m.cpu.vmx.nonRoot)
+        #expect(!m.cpu.vmx.launched)
     }
 
     @Test func faults() {

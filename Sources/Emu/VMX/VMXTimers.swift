@@ -1,0 +1,83 @@
+/// VM exits at instruction boundaries: the VMX-preemption timer (reason 52, SDM 26.5.1), the
+/// monitor trap flag (37, 26.5.2), the interrupt window (7) and the NMI window (8) (26.7.5,
+/// 26.7.6). `CPU.step()` compares `cycles` with `vmx.eventDeadline` after each instruction
+/// (the only VMX check in the dispatch loop); the deadline is the earliest cycle at which one of
+/// these may be due, and all ones when none is armed.
+extension CPU {
+    /// Arms the preemption timer (its value counts down each time bit X of the TSC changes, X =
+    /// IA32_VMX_MISC[4:0]) and the per-instruction checks.
+    func startTimers() {
+        vmx.mtfPending = false
+        if vmx.pin.contains(.activateVMXPreemptionTimer) {
+            let value = vmx.read(.vmxPreemptionTimerValue) & 0xFFFF_FFFF
+            vmx.preemptionTimerExpiry = (cycles >> UInt64(vmx.capabilities.preemptionTimerRate)) &+ value
+        } else {
+            vmx.preemptionTimerExpiry = .max
+        }
+        recomputeEventDeadline()
+    }
+
+    func recomputeEventDeadline() {
+        guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
+        var deadline = UInt64.max
+        if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag)
+            || !vmx.primary.isDisjoint(with: [.interruptWindowExiting, .nmiWindowExiting]) {
+            deadline = cycles &+ 1                   // the next instruction boundary
+        }
+        if vmx.preemptionTimerExpiry != .max {
+            let rate = UInt64(vmx.capabilities.preemptionTimerRate)
+            let expiry = vmx.preemptionTimerExpiry
+            let at = expiry >> (64 - rate) != 0 ? UInt64.max : expiry << rate
+            deadline = min(deadline, at)
+        }
+        vmx.eventDeadline = deadline
+    }
+
+    /// The VM exits due before the first guest instruction (26.7.4-26.7.6).
+    func vmxExitsAtEntry() throws(Fault) {
+        if vmx.mtfPending { try takeVMExit(.monitorTrapFlag) }
+        try boundaryExits()
+        recomputeEventDeadline()
+    }
+
+    /// Called by `step()` when `cycles >= vmx.eventDeadline`: an instruction has completed.
+    @inline(never)
+    func vmxEventDeadline() throws(Fault) {
+        guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
+        // MTF after each instruction when the control is 1 (or once after an injected event).
+        if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) {
+            vmx.mtfPending = false
+            try takeVMExit(.monitorTrapFlag)
+        }
+        try boundaryExits()
+        recomputeEventDeadline()
+    }
+
+    /// Preemption timer, NMI window, interrupt window, in that priority (SDM 7.9 table 7-2 and
+    /// 26.7.5/26.7.6).
+    func boundaryExits() throws(Fault) {
+        if vmx.preemptionTimerExpiry != .max
+            && cycles >> UInt64(vmx.capabilities.preemptionTimerRate) >= vmx.preemptionTimerExpiry {
+            try takeVMExit(.vmxPreemptionTimerExpired)
+        }
+        if vmx.primary.contains(.nmiWindowExiting) && !nmiBlocked && interruptShadow & 2 == 0 {
+            try takeVMExit(.nmiWindow)
+        }
+        if vmx.primary.contains(.interruptWindowExiting) && controlFlags & RFlags.interrupt.rawValue != 0
+            && interruptShadow & 3 == 0 {
+            try takeVMExit(.interruptWindow)
+        }
+    }
+
+    /// HLT in non-root operation without HLT exiting: the guest waits; only the preemption
+    /// timer can end the wait (no interrupt sources yet), so time jumps to its expiry and the
+    /// VM exit saves activity state HLT.
+    func vmxHaltUntilTimer() throws(Fault) {
+        guard vmx.preemptionTimerExpiry != .max else { return }
+        let rate = UInt64(vmx.capabilities.preemptionTimerRate)
+        let expiry = vmx.preemptionTimerExpiry
+        if expiry >> (64 - rate) == 0 { cycles = max(cycles, expiry << rate) }
+        halted = true
+        try takeVMExit(.vmxPreemptionTimerExpired)
+    }
+}
