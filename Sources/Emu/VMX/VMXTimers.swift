@@ -17,12 +17,14 @@ extension CPU {
         recomputeEventDeadline()
     }
 
-    func recomputeEventDeadline() {
+    /// `insideInstruction`: called during VMLAUNCH/VMRESUME, whose own retirement still adds a
+    /// cycle before the first guest instruction runs.
+    func recomputeEventDeadline(insideInstruction: Bool = false) {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
         var deadline = UInt64.max
         if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag)
             || !vmx.primary.isDisjoint(with: [.interruptWindowExiting, .nmiWindowExiting]) {
-            deadline = cycles &+ 1                   // the next instruction boundary
+            deadline = cycles &+ (insideInstruction ? 2 : 1)   // the end of the next instruction
         }
         if vmx.preemptionTimerExpiry != .max {
             let rate = UInt64(vmx.capabilities.preemptionTimerRate)
@@ -37,7 +39,7 @@ extension CPU {
     func vmxExitsAtEntry() throws(Fault) {
         if vmx.mtfPending { try takeVMExit(.monitorTrapFlag) }
         try boundaryExits()
-        recomputeEventDeadline()
+        recomputeEventDeadline(insideInstruction: true)
     }
 
     /// Called by `step()` when `cycles >= vmx.eventDeadline`: an instruction has completed.
