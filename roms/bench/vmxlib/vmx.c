@@ -99,6 +99,8 @@ void vmx_setup(void (*guest)(void), uint64_t eptp) {
     vmwrite(0x4824, 0); vmwrite(0x4826, 0); vmwrite(0x482A, 0); vmwrite(0x6822, 0);
     vmwrite(0x6824, 0); vmwrite(0x6826, 0);
     vmwrite(0x2800, ~0ULL);                              /* VMCS link pointer */
+    vmwrite(0x2802, 0);                                  /* guest IA32_DEBUGCTL ("load debug controls") */
+    vmwrite(0x4006, 0); vmwrite(0x4008, 0);              /* page-fault error-code mask, match */
 }
 
 uint32_t vmx_run(struct guest_regs *g) {
