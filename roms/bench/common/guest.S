@@ -12,10 +12,15 @@ guest_cpuid_loop:
     add %rdx, %rdi
     jmp 1b
 
+    /* R12 = the number of reads to make at most. Each read should fault (one page is mapped at
+       a time); if the reads run out instead, the CPU does not enforce nested paging: the guest
+       then runs CPUID, which exits, and the host reports the workload unsupported. */
     .globl guest_fault_loop
 guest_fault_loop:
     xor %ecx, %ecx
-1:  mov %ecx, %eax
+1:  cmp %r12, %rcx
+    jae 2f
+    mov %ecx, %eax
     imul $7, %eax, %eax
     and $511, %eax
     shl $12, %rax
@@ -26,3 +31,5 @@ guest_fault_loop:
     rol $1, %rsi
     inc %rcx
     jmp 1b
+2:  cpuid
+    jmp 2b

@@ -21,7 +21,8 @@ static inline void fake_cpuid(struct guest_regs *g, uint64_t exits) {
 /* The guest code the CPUID workloads run: CPUID in a loop, folding the results into RSI/RDI. */
 void guest_cpuid_loop(void);
 /* The guest code of the EPT/NPT workloads: reads one qword on page (i * 7) mod 512 of the 2 MiB
-   at 64 MiB, folding it into RSI; one page is mapped at a time, so each read faults. */
+   at 64 MiB, folding it into RSI; one page is mapped at a time, so each read faults. After R12
+   reads it runs CPUID instead (nested paging not enforced: see guest.S). */
 void guest_fault_loop(void);
 #define FAULT_REGION 0x4000000ULL
 
