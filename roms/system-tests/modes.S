@@ -1,0 +1,839 @@
+/* modes.elf: the operating-mode transitions of SDM vol. 3 ch. 10 and 20 and the 64-bit system
+ * features of ch. 5, 6 and 4:
+ * - 16-bit protected mode (a D=0 code segment), protected -> real mode (CR0.PE=0 and a far JMP,
+ *   10.9.2), "unreal" segment caches kept into real mode, the real-mode IVT, real -> protected;
+ * - IA-32e mode entered with CR4.PAE, EFER.LME and CR0.PG (10.8.5) with the #GP checks of MOV CR
+ *   and WRMSR on the way, compatibility mode, 64-bit mode, IA-32e mode left again (10.8.5.4);
+ * - 64-bit mode: SYSCALL/SYSRET (5.8.8), SWAPGS, the IST stack switch and the 16-byte alignment of
+ *   the 64-bit interrupt frame (6.14.2, 6.14.5), 4-level paging faults, non-canonical addresses,
+ *   protection keys (4.6.2), CR4.LA57 fixed in IA-32e mode;
+ * - virtual-8086 mode entered by IRET with EFLAGS.VM=1 and left by interrupts and #GP, its
+ *   address translation, the IOPL-sensitive instructions and the I/O permission bitmap (20.2).
+ * Not covered: CR4.VME/PVI (swemu does not advertise VME: CPUID.1:EDX[1] = 0), 5-level paging
+ * (neither CPU model advertises LA57).
+ *
+ * The 16-bit code (16-bit protected mode, real mode, virtual-8086 mode) is one position-
+ * independent blob copied to BLOB (below 1 MiB); results of the real-mode part are stored at RES
+ * and checked in 32-bit code. 64-bit code runs between TO64 and TO32; an event in IA-32e mode
+ * goes through idt64 and resumes at the TRY point in compatibility mode. */
+#include "lib.S"
+
+#define BLOB        0x8000
+#define BLOB_SEG    0x0800
+#define IVT         0x7000          /* real-mode interrupt table (IDTR.base in real mode) */
+#define RES         0x5000
+#define RM_STACK    0x6000
+#define R(x)        ((x) - rm_start)
+#define SEL_BLOB16  (GDT_FREE*8)     /* 16-bit code, base BLOB, limit 64 KiB */
+#define SEL_TSS64   ((GDT_FREE+2)*8) /* 16-byte 64-bit TSS descriptor */
+#define V86_ES      0x0123
+
+/* RES slots written by the 16-bit code */
+#define RES_PUSH16      (RES+0)     /* bytes a PUSH took in 16-bit protected mode */
+#define RES_RM_CS       (RES+2)
+#define RES_RM_CR0      (RES+4)
+#define RES_UNREAL      (RES+8)
+#define RES_SP_IN       (RES+12)    /* SP in the INT 0x30 handler */
+#define RES_IP_PUSHED   (RES+14)
+#define RES_SP_BEFORE   (RES+16)
+#define RES_CS_PUSHED   (RES+18)
+#define RES_RM_VECTOR   (RES+20)    /* vector of the last real-mode fault */
+#define RES_FL_PUSHED   (RES+22)
+#define RES_FL_IN       (RES+24)
+#define RES_IVT_DESC    (RES+0x100)
+
+#define MSR_EFER    0xc0000080
+#define MSR_STAR    0xc0000081
+#define MSR_LSTAR   0xc0000082
+#define MSR_FMASK   0xc0000084
+#define MSR_GSBASE  0xc0000101
+#define MSR_KGSBASE 0xc0000102
+#define EFER_SCE    0x1
+#define EFER_LME    0x100
+#define EFER_LMA    0x400
+#define CR0_PG      0x80000000
+#define CR0_WP      0x10000
+#define CR4_PSE     0x10
+#define CR4_PAE     0x20
+#define CR4_LA57    0x1000
+#define CR4_PKE     0x400000
+#define PK_VA       0x40000000      /* PDPT entry 1: a 2 MiB page over physical 0 with key 1 */
+
+.macro SET_CR reg, orbits, andbits=0xffffffff
+    mov %\reg, %eax
+    and $\andbits, %eax
+    or $\orbits, %eax
+    mov %eax, %\reg
+.endm
+
+/* EFER = (EFER & andbits) | orbits */
+.macro SET_EFER orbits, andbits=0xffffffff
+    mov $MSR_EFER, %ecx
+    rdmsr
+    and $\andbits, %eax
+    or $\orbits, %eax
+    wrmsr
+.endm
+
+.macro WRMSR32 msr, lo, hi=0
+    mov $\msr, %ecx
+    mov $\lo, %eax
+    mov $\hi, %edx
+    wrmsr
+.endm
+
+/* compatibility mode -> 64-bit mode at `label` */
+.macro TO64 label
+    ljmp $SEL_CODE64, $\label
+    .code64
+.endm
+
+/* 64-bit mode -> compatibility (or legacy protected) mode at `label` */
+.macro TO32 label
+    pushq $SEL_CODE32
+    lea -8(%rsp), %rsp
+    movl $\label, (%rsp)           /* an imm32 push would need a 32S relocation */
+    movl $0, 4(%rsp)
+    lretq
+    .code32
+.endm
+
+/* Runs `label` of the blob in virtual-8086 mode (IRET with VM=1 from CPL 0) with IOPL `iopl`,
+ * CS = DS = BLOB_SEG, ES = V86_ES, SS:SP = 0:RM_STACK. Ends with the event it raises. */
+.macro RUN_V86 label, iopl
+    TRY .Lv86\@
+    pushl $0                        /* GS */
+    pushl $0                        /* FS */
+    pushl $BLOB_SEG                 /* DS */
+    pushl $V86_ES                   /* ES */
+    pushl $0                        /* SS */
+    pushl $RM_STACK                 /* ESP */
+    pushl $(EFLAGS_VM | (\iopl << 12) | 2)
+    pushl $BLOB_SEG
+    pushl $R(\label)
+    iret
+.Lv86\@:
+    movl $0, recover_eip
+.endm
+
+    .text
+tests:
+    mov $rm_start, %esi
+    mov $BLOB, %edi
+    mov $(rm_end - rm_start), %ecx
+    rep movsb
+    call real_mode_tests
+    call long_mode_tests
+    call v86_tests
+    ret
+
+/* ---- 16-bit protected mode and real mode ------------------------------------------------ */
+real_mode_tests:
+    mov $GDT_FREE, %edx
+    mov $(((BLOB & 0xffff) << 16) | 0xffff), %eax
+    mov $0x00009a00, %ecx           /* code, D=0, G=0, base 23:16 = 0 */
+    call set_gdt
+    /* the real-mode IVT: every vector to rm_other, #GP and INT 0x30 to their handlers */
+    xor %ecx, %ecx
+1:  movw $R(rm_other), IVT(,%ecx,4)
+    movw $BLOB_SEG, IVT+2(,%ecx,4)
+    inc %ecx
+    cmp $256, %ecx
+    jne 1b
+    movw $R(rm_gp), IVT+13*4
+    movw $R(rm_int30), IVT+0x30*4
+    movw $0x3ff, RES_IVT_DESC
+    movl $IVT, RES_IVT_DESC+2
+    movw $0xffff, RES_RM_VECTOR
+
+    TRY 1f
+    ljmp $SEL_BLOB16, $R(pm16_entry)
+1:  CHECK_EQ RES_PUSH16, $2, "16-bit code segment (D=0): PUSH AX takes 2 bytes"
+    CHECK_FAULT 6, NO_ERROR, "#UD in a 16-bit code segment through a 32-bit interrupt gate"
+    CHECK_EQ exc_cs, $SEL_BLOB16, "the saved CS is the 16-bit code segment"
+    CHECK_EQ exc_eip, $R(pm16_ud), "the saved EIP is the offset of UD2 in it"
+
+    mov %esp, saved_esp
+    ljmp $SEL_BLOB16, $R(pm16_to_real)
+real_back:
+    mov $SEL_DATA32, %eax
+    mov %eax, %ds
+    mov %eax, %es
+    mov %eax, %fs
+    mov %eax, %gs
+    mov %eax, %ss
+    mov saved_esp, %esp
+    lidt idt32_desc
+    movzwl RES_RM_CS, %eax
+    CHECK_EQ %eax, $BLOB_SEG, "real mode after CR0.PE=0 and a far JMP: CS = the JMP's selector"
+    mov RES_RM_CR0, %eax
+    and $1, %eax
+    CHECK_EQ %eax, $0, "CR0.PE reads 0 in real mode"
+    CHECK_EQ RES_UNREAL, $0x600dcafe, "unreal mode: FS keeps its 4 GiB limit into real mode (10.9.2)"
+    movzwl RES_SP_BEFORE, %eax
+    movzwl RES_SP_IN, %ecx
+    sub %ecx, %eax
+    CHECK_EQ %eax, $6, "real-mode INT pushes FLAGS, CS, IP (6 bytes)"
+    movzwl RES_CS_PUSHED, %eax
+    CHECK_EQ %eax, $BLOB_SEG, "real-mode INT pushes CS"
+    movzwl RES_IP_PUSHED, %eax
+    CHECK_EQ %eax, $R(rm_int30_after), "real-mode INT pushes the IP of the next instruction"
+    movzwl RES_FL_PUSHED, %eax
+    and $EFLAGS_IF, %eax
+    CHECK_EQ %eax, $EFLAGS_IF, "real-mode INT pushes FLAGS with IF=1"
+    movzwl RES_FL_IN, %eax
+    and $EFLAGS_IF, %eax
+    CHECK_EQ %eax, $0, "real-mode INT through the IVT at IDTR.base clears IF"
+    movzwl RES_RM_VECTOR, %eax
+    /* QEMU TCG does not check segment limits (SDM 20.1.3: #GP in real mode past the limit) */
+    CHECK_EQ %eax, $13, "real mode: an offset beyond DS's 64 KiB limit is #GP # swemu-only"
+    mov %cr0, %eax
+    and $1, %eax
+    CHECK_EQ %eax, $1, "CR0.PE=1 again after real -> protected"
+    mov %cs, %eax
+    CHECK_EQ %eax, $SEL_CODE32, "CS = the far JMP's protected-mode selector"
+    TRY 1f
+    ud2
+1:  CHECK_FAULT 6, NO_ERROR, "events go through the 32-bit IDT again"
+    ret
+
+/* ---- IA-32e mode ------------------------------------------------------------------------- */
+build_idt64:
+    xor %ecx, %ecx
+1:  mov %ecx, %eax
+    shl $4, %eax
+    lea stubs64(%eax), %eax
+    mov %ecx, %edx
+    shl $4, %edx
+    mov %ax, idt64(%edx)
+    movw $SEL_CODE64, idt64+2(%edx)
+    movw $0x8e00, idt64+4(%edx)
+    shr $16, %eax
+    mov %ax, idt64+6(%edx)
+    movl $0, idt64+8(%edx)
+    movl $0, idt64+12(%edx)
+    inc %ecx
+    cmp $256, %ecx
+    jne 1b
+    movb $1, idt64+0x41*16+4        /* IST 1 */
+    movb $1, idt64+12*16+4          /* #SS and #PF on IST 1: the non-canonical stack check */
+    movb $1, idt64+14*16+4
+    ret
+
+/* pml4 -> pdpt: [0] = pd (1 GiB identity, 2 MiB user pages), [1] = pd_pk (PK_VA, key 1);
+ * pd32: 32-bit paging, 16 MiB identity in 4 MiB pages. */
+build_tables:
+    movl $pdpt+7, pml4
+    movl $pd+7, pdpt
+    movl $pd_pk+7, pdpt+8
+    xor %ecx, %ecx
+1:  mov %ecx, %eax
+    shl $21, %eax
+    or $0x87, %eax
+    mov %eax, pd(,%ecx,8)
+    inc %ecx
+    cmp $512, %ecx
+    jne 1b
+    movl $0x87, pd_pk
+    movl $(1 << (59 - 32)), pd_pk+4
+    /* PDPT entries 128-511 (linear 128-512 GiB) are never used in IA-32e mode; as dwords they are
+     * 4 KiB identity PTEs for 1-4 MiB. QEMU TCG takes MOV CR4 clearing PAE in IA-32e mode (the
+     * SDM requires #GP(0)); then pml4 is read as a 32-bit page directory whose PDE 0 points at
+     * pdpt, so the kernel keeps running there and the check can report. */
+    mov $256, %ecx
+1:  mov %ecx, %eax
+    shl $12, %eax
+    or $7, %eax
+    mov %eax, pdpt(,%ecx,4)
+    inc %ecx
+    cmp $1024, %ecx
+    jne 1b
+    xor %ecx, %ecx
+1:  mov %ecx, %eax
+    shl $22, %eax
+    or $0x83, %eax
+    mov %eax, pd32(,%ecx,4)
+    inc %ecx
+    cmp $4, %ecx
+    jne 1b
+    ret
+
+long_mode_tests:
+    call build_idt64
+    call build_tables
+    movl $ring0_stack_top, tss64+4  /* RSP0 */
+    movl $ist1_top, tss64+36        /* IST1 */
+    movw $104, tss64+102
+    mov $tss64, %eax
+    mov $103, %ecx
+    mov $(GDT_FREE+2), %edx
+    call set_gdt_tss
+
+    mov $pd32, %eax
+    mov %eax, %cr3
+    SET_CR cr4, CR4_PSE
+    TRY 1f
+    SET_CR cr0, CR0_PG, ~1
+1:  SET_CR cr0, 1, ~CR0_PG          /* undone where the write was taken (QEMU TCG) */
+    xor %eax, %eax
+    mov %eax, %cr4
+    /* QEMU TCG takes this write; the SDM (MOV to CR0) requires #GP(0) */
+    CHECK_FAULT 13, 0, "MOV CR0 with PG=1 and PE=0 is #GP(0) # swemu-only"
+
+    mov $pml4, %eax
+    mov %eax, %cr3
+    SET_EFER EFER_LME
+    TRY 1f
+    SET_CR cr0, CR0_PG
+    /* QEMU TCG ignores this write ("XXX: generate an exception"); SDM MOV to CR0: #GP(0) */
+1:  CHECK_FAULT 13, 0, "CR0.PG=1 with EFER.LME=1 and CR4.PAE=0 is #GP(0) # swemu-only"
+    SET_EFER 0, ~EFER_LME
+
+    mov $pd32, %eax
+    mov %eax, %cr3
+    SET_CR cr4, CR4_PSE
+    SET_CR cr0, CR0_PG
+    TRY 1f
+    SET_EFER EFER_LME
+    /* QEMU TCG takes this write; SDM 10.8.5 and WRMSR: #GP(0) */
+1:  CHECK_FAULT 13, 0, "WRMSR changing EFER.LME while CR0.PG=1 is #GP(0) # swemu-only"
+    mov $MSR_EFER, %ecx
+    rdmsr
+    and $EFER_LME, %eax
+    CHECK_EQ %eax, $0, "the faulting WRMSR left EFER.LME clear # swemu-only"
+    SET_CR cr0, 0, ~CR0_PG
+    SET_EFER 0, ~EFER_LME
+    xor %eax, %eax
+    mov %eax, %cr4
+
+    /* enter IA-32e mode: PAE, LME, then PG (10.8.5) */
+    lidt idt64_desc
+    SET_CR cr4, CR4_PAE
+    mov $pml4, %eax
+    mov %eax, %cr3
+    SET_EFER EFER_LME
+    mov $MSR_EFER, %ecx
+    rdmsr
+    and $EFER_LMA, %eax
+    CHECK_EQ %eax, $0, "EFER.LMA=0 with LME=1 while CR0.PG=0"
+    SET_CR cr0, CR0_PG
+    mov $MSR_EFER, %ecx
+    rdmsr
+    and $(EFER_LME|EFER_LMA), %eax
+    CHECK_EQ %eax, $(EFER_LME|EFER_LMA), "CR0.PG=1 with LME and PAE sets EFER.LMA"
+    mov $SEL_TSS64, %eax
+    ltr %ax
+
+    /* compatibility mode */
+    mov $5, %eax
+    .byte 0x48                      /* DEC EAX, not REX, outside 64-bit mode */
+    CHECK_EQ %eax, $4, "compatibility mode: 0x48 is DEC EAX"
+    mov %esp, %ebx
+    push %eax
+    sub %esp, %ebx
+    pop %eax
+    CHECK_EQ %ebx, $4, "compatibility mode: PUSH takes 4 bytes"
+    TRY 1f
+    SET_CR cr4, 0, ~CR4_PAE
+1:  SET_CR cr4, CR4_PAE             /* undone where the write was taken (QEMU TCG) */
+    CHECK_FAULT 13, 0, "clearing CR4.PAE in IA-32e mode is #GP(0) # swemu-only"
+    TRY 1f
+    SET_EFER 0, ~EFER_LME
+1:  SET_EFER EFER_LME               /* undone where the write was taken (QEMU TCG) */
+    /* SDM 10.8.5 and WRMSR: LME cannot change while CR0.PG=1 */
+    CHECK_FAULT 13, 0, "WRMSR clearing EFER.LME in IA-32e mode is #GP(0) # swemu-only"
+    TRY 1f
+    .byte 0x0f, 0x01, 0xf8          /* SWAPGS */
+1:  CHECK_FAULT 6, NO_ERROR, "SWAPGS in compatibility mode is #UD"
+
+    /* 64-bit mode */
+    TO64 2f
+2:  xor %eax, %eax
+    .byte 0x48, 0xff, 0xc8          /* REX.W DEC: DEC RAX */
+    shr $32, %rax
+    mov %eax, r_rex(%rip)
+    mov %rsp, %rax
+    push %rax
+    sub %rsp, %rax
+    pop %rcx
+    mov %eax, r_push64(%rip)
+    TO32 1f
+1:  CHECK_EQ r_rex, $0xffffffff, "64-bit mode: 0x48 is REX.W (DEC RAX)"
+    CHECK_EQ r_push64, $8, "64-bit mode: PUSH takes 8 bytes"
+
+    TRY 1f
+    TO64 2f
+2:  mov %cr0, %rax
+    btr $31, %rax
+    mov %rax, %cr0
+    /* QEMU TCG takes this write and leaves IA-32e mode: the next bytes run as 32-bit code */
+    .code32
+    jmp 1f
+1:  SET_CR cr0, CR0_PG              /* IA-32e mode again where the write was taken */
+    CHECK_FAULT 13, 0, "CR0.PG=0 in 64-bit mode is #GP(0) (10.8.5.4) # swemu-only"
+    CHECK_EQ exc_cs, $SEL_CODE64, "the #GP came from 64-bit code # swemu-only"
+    TRY 1f
+    TO64 2f
+2:  mov %cr4, %rax
+    btr $5, %rax
+    mov %rax, %cr4
+    TO32 1f
+1:  SET_CR cr4, CR4_PAE
+    CHECK_FAULT 13, 0, "CR4.PAE=0 in 64-bit mode is #GP(0) # swemu-only"
+
+    mov $7, %eax
+    xor %ecx, %ecx
+    cpuid
+    mov %ecx, r_cpuid7
+    TRY 1f
+    SET_CR cr4, CR4_LA57
+1:  SET_CR cr4, 0, ~CR4_LA57         /* undone where the write was taken (QEMU TCG) */
+    /* SDM MOV to CR4: #GP(0) for a change of LA57 while IA-32e mode is active */
+    CHECK_FAULT 13, 0, "CR4.LA57 cannot change in IA-32e mode: #GP(0) # swemu-only"
+    TRY 1f
+    TO64 2f
+2:  movabs 0x0000800000000000, %eax
+    TO32 1f
+1:  CHECK_FAULT 13, 0, "a non-canonical data address is #GP(0) (3.3.7.1)"
+    TRY 1f
+    TO64 2f
+2:  movabs $0x0000800000000000, %rsp  /* a non-canonical stack: #SS(0), delivered on IST1 */
+    pop %rax
+    TO32 1f
+    /* QEMU TCG walks the page tables instead (#PF); SDM 6.15 (#SS), 3.3.7.1 */
+1:  CHECK_FAULT 12, 0, "a non-canonical stack address is #SS(0) # swemu-only"
+    TRY 1f
+    TO64 2f
+2:  mov 0x40200000, %rax
+    TO32 1f
+1:  CHECK_FAULT 14, 0, "4-level paging: #PF(0) for a not-present PDE"
+    CHECK_EQ exc_cr2, $0x40200000, "CR2 = the faulting address"
+
+    /* interrupt frames (6.14.2, 6.14.5) */
+    TRY 1f
+    TO64 2f
+2:  mov %rsp, r_rsp(%rip)
+    int $0x41
+    TO32 1f
+1:  CHECK_FAULT 0x41, NO_ERROR, "INT through a 64-bit interrupt gate with IST=1"
+    CHECK_EQ exc_frame, $ist1_top-40, "IST=1: RIP of the frame at TSS.IST1 - 40"
+    mov r_rsp, %eax
+    CHECK_EQ exc_rsp64, %eax, "the frame holds the interrupted RSP"
+    CHECK_EQ exc_ss, $SEL_DATA32, "the frame holds the interrupted SS (no privilege change)"
+    CHECK_EQ exc_cs, $SEL_CODE64, "the frame holds CS"
+    TRY 1f
+    TO64 2f
+2:  and $~15, %rsp
+    sub $8, %rsp
+    mov %rsp, r_rsp(%rip)
+    int $0x42
+    TO32 1f
+1:  mov r_rsp, %eax
+    sub $48, %eax
+    CHECK_EQ exc_frame, %eax, "64-bit delivery aligns RSP to 16 bytes before the frame"
+    mov r_rsp, %eax
+    CHECK_EQ exc_rsp64, %eax, "the frame holds the unaligned RSP"
+
+    /* SYSCALL / SYSRET (5.8.8) */
+    TRY 1f
+    TO64 2f
+2:  syscall
+    TO32 1f
+1:  CHECK_FAULT 6, NO_ERROR, "SYSCALL with EFER.SCE=0 is #UD"
+    SET_EFER EFER_SCE
+    WRMSR32 MSR_STAR, 0, 0x00400028 /* SYSCALL CS 0x28; SYSRET base 0x40 */
+    WRMSR32 MSR_LSTAR, syscall_entry
+    WRMSR32 MSR_FMASK, 0x400        /* DF */
+    TRY 1f
+    TO64 2f
+2:  mov %rsp, kernel_rsp(%rip)
+    mov $user_stack_top, %esp
+    mov $user64, %ecx
+    mov $0xc7, %r11d                /* CF PF ZF SF and bit 1 */
+    sysretq
+user64:
+    pushfq
+    pop %rax
+    mov %eax, u_rflags(%rip)
+    mov %cs, %eax
+    mov %eax, u_cs(%rip)
+    mov %ss, %eax
+    mov %eax, u_ss(%rip)
+    std
+    syscall
+user64_next:
+    ud2
+syscall_entry:
+    mov %rcx, sc_rcx(%rip)
+    mov %r11, sc_r11(%rip)
+    pushfq
+    pop %rax
+    mov %eax, sc_rflags(%rip)
+    mov %cs, %eax
+    mov %eax, sc_cs(%rip)
+    mov %ss, %eax
+    mov %eax, sc_ss(%rip)
+    cld
+    mov kernel_rsp(%rip), %rsp
+    TO32 1f
+1:  mov $SEL_DATA32, %eax
+    mov %eax, %ss
+    movl $0, recover_eip
+    CHECK_EQ u_cs, $0x53, "SYSRET to 64-bit: CS = STAR[63:48] + 16, RPL 3"
+    CHECK_EQ u_ss, $0x4b, "SYSRET: SS = STAR[63:48] + 8, RPL 3"
+    CHECK_EQ u_rflags, $0xc7, "SYSRET: RFLAGS = R11"
+    CHECK_EQ sc_rcx, $user64_next, "SYSCALL: RCX = the next RIP"
+    CHECK_EQ sc_rcx+4, $0, "SYSCALL: RCX bits 63:32"
+    CHECK_EQ sc_r11, $0x4c7, "SYSCALL: R11 = RFLAGS"
+    mov sc_rflags, %eax
+    and $0x400, %eax
+    CHECK_EQ %eax, $0, "SYSCALL: RFLAGS &= ~IA32_FMASK clears DF"
+    /* QEMU TCG also clears CF, PF, ZF, SF here (its lazy flags are dropped) */
+    CHECK_EQ sc_rflags, $0xc7, "SYSCALL keeps the RFLAGS bits not in IA32_FMASK # swemu-only"
+    CHECK_EQ sc_cs, $0x28, "SYSCALL: CS = STAR[47:32]"
+    CHECK_EQ sc_ss, $0x30, "SYSCALL: SS = STAR[47:32] + 8"
+    SET_EFER 0, ~EFER_SCE
+
+    /* SWAPGS */
+    WRMSR32 MSR_GSBASE, swap_a
+    WRMSR32 MSR_KGSBASE, swap_b
+    TO64 2f
+2:  swapgs
+    mov %gs:0, %eax
+    mov %eax, r_gsword(%rip)
+    mov $MSR_GSBASE, %ecx
+    rdmsr
+    mov %eax, r_gsbase(%rip)
+    mov $MSR_KGSBASE, %ecx
+    rdmsr
+    mov %eax, r_kgsbase(%rip)
+    swapgs
+    TO32 1f
+1:  CHECK_EQ r_gsbase, $swap_b, "SWAPGS: GS.base = the old IA32_KERNEL_GS_BASE"
+    CHECK_EQ r_kgsbase, $swap_a, "SWAPGS: IA32_KERNEL_GS_BASE = the old GS.base"
+    CHECK_EQ r_gsword, $0xb0b0b0b0, "GS-relative access uses the swapped base"
+
+    /* protection keys (4.6.2): supervisor data accesses to a user page with key 1 */
+    testl $(1 << 3), r_cpuid7
+    jz 3f
+    TRY 1f
+    .byte 0x0f, 0x01, 0xee          /* RDPKRU */
+1:  CHECK_FAULT 6, NO_ERROR, "RDPKRU with CR4.PKE=0 is #UD"
+    SET_CR cr4, CR4_PKE
+    mov $7, %eax
+    xor %ecx, %ecx
+    cpuid
+    and $(1 << 4), %ecx
+    CHECK_EQ %ecx, $(1 << 4), "CPUID.7:ECX.OSPKE follows CR4.PKE"
+    mov $4, %eax                    /* AD for key 1 */
+    xor %ecx, %ecx
+    xor %edx, %edx
+    .byte 0x0f, 0x01, 0xef          /* WRPKRU */
+    xor %eax, %eax
+    .byte 0x0f, 0x01, 0xee
+    CHECK_EQ %eax, $4, "RDPKRU returns what WRPKRU wrote"
+    TRY 1f
+    mov PK_VA, %eax
+1:  CHECK_FAULT 14, 0x21, "read of a key with PKRU.AD=1: #PF(P|PK)"
+    CHECK_EQ exc_cr2, $PK_VA, "CR2 = the address"
+    SET_CR cr0, CR0_WP
+    mov $8, %eax                    /* WD for key 1 */
+    xor %ecx, %ecx
+    xor %edx, %edx
+    .byte 0x0f, 0x01, 0xef
+    TRY 1f
+    mov PK_VA+RES_IVT_DESC, %eax
+1:  CHECK_NO_FAULT "read of a key with only PKRU.WD=1"
+    TRY 1f
+    movl $0, PK_VA+RES+0x200
+1:  CHECK_FAULT 14, 0x23, "supervisor write, PKRU.WD=1, CR0.WP=1: #PF(P|W|PK)"
+    SET_CR cr0, 0, ~CR0_WP
+    TRY 1f
+    movl $0, PK_VA+RES+0x200
+1:  CHECK_NO_FAULT "supervisor write, PKRU.WD=1, CR0.WP=0: no fault"
+    TRY 1f
+    xor %eax, %eax
+    mov $1, %ecx
+    xor %edx, %edx
+    .byte 0x0f, 0x01, 0xef
+1:  CHECK_FAULT 13, 0, "WRPKRU with ECX != 0 is #GP(0)"
+    xor %eax, %eax
+    xor %ecx, %ecx
+    xor %edx, %edx
+    .byte 0x0f, 0x01, 0xef
+    SET_CR cr4, 0, ~CR4_PKE
+3:
+    /* leave IA-32e mode from compatibility mode (10.8.5.4) */
+    SET_CR cr0, 0, ~CR0_PG
+    mov $MSR_EFER, %ecx
+    rdmsr
+    and $EFER_LMA, %eax
+    CHECK_EQ %eax, $0, "CR0.PG=0 in compatibility mode clears EFER.LMA"
+    SET_EFER 0, ~EFER_LME
+    xor %eax, %eax
+    mov %eax, %cr4
+    lidt idt32_desc
+    mov $tss32, %eax
+    mov $103, %ecx
+    mov $(SEL_TSS >> 3), %edx
+    call set_gdt_tss
+    mov $SEL_TSS, %eax
+    ltr %ax
+    TRY 1f
+    ud2
+1:  CHECK_FAULT 6, NO_ERROR, "legacy protected mode again: events through the 32-bit IDT"
+    ret
+
+/* ---- virtual-8086 mode ------------------------------------------------------------------- */
+v86_tests:
+    RUN_V86 v86_cli, 0
+    CHECK_FAULT 13, 0, "CLI in virtual-8086 mode with IOPL 0 is #GP(0)"
+    CHECK_EQ exc_eip, $R(v86_cli_insn), "#GP saved EIP: the CLI's offset"
+    CHECK_EQ exc_cs, $BLOB_SEG, "#GP saved CS: the real-mode style segment"
+    mov exc_eflags, %eax
+    and $(EFLAGS_VM|0x3000), %eax
+    CHECK_EQ %eax, $EFLAGS_VM, "saved EFLAGS has VM=1, IOPL 0"
+    movzwl %bx, %ebx
+    CHECK_EQ %ebx, $0x1234, "the code before it ran in virtual-8086 mode"
+    mov exc_esp, %eax
+    CHECK_EQ 8(%eax), $V86_ES, "the frame from virtual-8086 mode holds ES"
+    CHECK_EQ 12(%eax), $BLOB_SEG, "the frame holds DS"
+    CHECK_EQ (%eax), $RM_STACK, "the frame holds the virtual-8086 ESP"
+    RUN_V86 v86_pushf, 0
+    CHECK_FAULT 13, 0, "PUSHF in virtual-8086 mode with IOPL 0 is #GP(0)"
+    RUN_V86 v86_popf, 0
+    CHECK_FAULT 13, 0, "POPF in virtual-8086 mode with IOPL 0 is #GP(0)"
+    RUN_V86 v86_int, 0
+    CHECK_FAULT 13, 0, "INT n in virtual-8086 mode with IOPL 0 is #GP(0) (CR4.VME=0)"
+    RUN_V86 v86_iret_iopl0, 0
+    CHECK_FAULT 13, 0, "IRET in virtual-8086 mode with IOPL 0 is #GP(0)"
+    RUN_V86 v86_in, 3
+    CHECK_FAULT 13, 0, "IN with IOPL 3 and no I/O bitmap in the TSS is #GP(0) (20.2.8.1)"
+    RUN_V86 v86_read, 3
+    CHECK_FAULT 0x80, NO_ERROR, "INT n with IOPL 3 leaves virtual-8086 mode through the IDT"
+    movzwl %bx, %ebx
+    CHECK_EQ %ebx, $0xbeef, "virtual-8086 address = DS * 16 + offset"
+    mov exc_eflags, %eax
+    and $EFLAGS_VM, %eax
+    CHECK_EQ %eax, $EFLAGS_VM, "saved EFLAGS has VM=1"
+    RUN_V86 v86_flags, 3
+    CHECK_FAULT 0x80, NO_ERROR, "CLI, STI, PUSHF, POPF run with IOPL 3"
+    and $0x3000, %ebx
+    CHECK_EQ %ebx, $0x3000, "PUSHF in virtual-8086 mode shows IOPL 3"
+    and $0x3000, %ecx
+    CHECK_EQ %ecx, $0x3000, "POPF in virtual-8086 mode does not change IOPL"
+    RUN_V86 v86_iret, 3
+    CHECK_FAULT 0x80, NO_ERROR, "16-bit IRET within virtual-8086 mode with IOPL 3"
+    movzwl %dx, %edx
+    CHECK_EQ %edx, $0x5a5a, "IRET reached its target"
+    ret
+
+/* ---- the 16-bit blob (copied to BLOB) ---------------------------------------------------- */
+    .code16
+rm_start:
+pm16_entry:
+    mov %esp, %ebx
+    push %ax
+    sub %esp, %ebx
+    pop %ax
+    mov %bx, RES_PUSH16
+pm16_ud:
+    ud2
+
+pm16_to_real:
+    mov $SEL_DATA16, %ax            /* base 0, limit 64 KiB */
+    mov %ax, %ss
+    mov $RM_STACK, %esp
+    mov %ax, %ds
+    mov %ax, %es
+    mov $SEL_DATA32, %ax            /* 4 GiB limit, kept into real mode */
+    mov %ax, %fs
+    mov %ax, %gs
+    lidt RES_IVT_DESC
+    mov %cr0, %eax
+    and $~1, %eax
+    mov %eax, %cr0
+    ljmp $BLOB_SEG, $R(rm_entry)
+rm_entry:
+    xor %ax, %ax
+    mov %ax, %ss
+    mov %ax, %ds
+    mov %ax, %es
+    mov %cs, %ax
+    mov %ax, RES_RM_CS
+    mov %cr0, %eax
+    mov %eax, RES_RM_CR0
+    mov $unreal_magic, %ebx
+    mov %fs:(%ebx), %eax
+    mov %eax, RES_UNREAL
+    sti
+    mov %sp, RES_SP_BEFORE
+    int $0x30
+rm_int30_after:
+    cli
+    mov $0x10000, %ebx
+    mov (%ebx), %al                 /* beyond DS's limit: #GP */
+rm_after_gp:
+    mov %cr0, %eax
+    or $1, %eax
+    mov %eax, %cr0
+    ljmpl $SEL_CODE32, $real_back
+
+rm_int30:
+    mov %sp, RES_SP_IN
+    mov %sp, %bp
+    mov (%bp), %ax
+    mov %ax, RES_IP_PUSHED
+    mov 2(%bp), %ax
+    mov %ax, RES_CS_PUSHED
+    mov 4(%bp), %ax
+    mov %ax, RES_FL_PUSHED
+    pushf
+    pop %ax
+    mov %ax, RES_FL_IN
+    iret
+rm_gp:
+    movw $13, RES_RM_VECTOR
+    add $6, %sp
+    jmp rm_after_gp
+rm_other:
+    movw $0xee, RES_RM_VECTOR
+    add $6, %sp
+    jmp rm_after_gp
+
+v86_cli:
+    mov $0x1234, %bx
+v86_cli_insn:
+    cli
+v86_pushf:
+    pushf
+v86_popf:
+    popf
+v86_int:
+    int $0x80
+v86_iret_iopl0:
+    iret
+v86_in:
+    in $0x80, %al
+v86_read:
+    mov R(v86_word), %bx
+    int $0x80
+v86_flags:
+    cli
+    sti
+    cli
+    pushf
+    pop %bx
+    push $0
+    popf
+    pushf
+    pop %cx
+    int $0x80
+v86_iret:
+    pushf
+    push %cs
+    push $R(v86_iret_to)
+    iret
+v86_iret_to:
+    mov $0x5a5a, %dx
+    int $0x80
+v86_word:
+    .word 0xbeef
+rm_end:
+    .code32
+
+/* ---- 64-bit IDT stubs: 16 bytes each ----------------------------------------------------- */
+    .code64
+    .balign 16
+stubs64:
+.set vec, 0
+.rept 256
+    .balign 16
+    .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    .else
+    pushq $-1
+    .endif
+    pushq $vec
+    jmp exc_common64
+.set vec, vec + 1
+.endr
+
+/* Records the event like exc_common32 (plus the frame address, RSP and SS) and resumes at the
+ * TRY point in 32-bit code (compatibility or legacy mode) with IRETQ. */
+exc_common64:
+    pop %rax
+    mov %eax, exc_vector(%rip)
+    pop %rax
+    mov %eax, exc_error(%rip)
+    mov %esp, exc_frame(%rip)
+    mov (%rsp), %rax
+    mov %eax, exc_eip(%rip)
+    mov 8(%rsp), %rax
+    mov %eax, exc_cs(%rip)
+    mov 16(%rsp), %rax
+    mov %eax, exc_eflags(%rip)
+    mov 24(%rsp), %rax
+    mov %eax, exc_rsp64(%rip)
+    mov 32(%rsp), %rax
+    mov %eax, exc_ss(%rip)
+    mov %cr2, %rax
+    mov %eax, exc_cr2(%rip)
+    incl exc_count(%rip)
+    cmpl $0, recover_eip(%rip)
+    je 1f
+    mov recover_esp(%rip), %eax
+    pushq $SEL_DATA32
+    push %rax
+    pushq $2
+    pushq $SEL_CODE32
+    mov recover_eip(%rip), %eax
+    push %rax
+    iretq
+1:  TO32 unexpected
+    .code32
+
+/* ---- data -------------------------------------------------------------------------------- */
+    .data
+    .balign 4
+unreal_magic: .long 0x600dcafe
+saved_esp: .long 0
+exc_frame: .long 0
+exc_rsp64: .long 0
+exc_ss: .long 0
+r_rex: .long 0
+r_push64: .long 0
+r_cpuid7: .long 0
+r_gsword: .long 0
+r_gsbase: .long 0
+r_kgsbase: .long 0
+u_rflags: .long 0
+u_cs: .long 0
+u_ss: .long 0
+sc_rflags: .long 0
+sc_cs: .long 0
+sc_ss: .long 0
+swap_a: .long 0xa0a0a0a0
+swap_b: .long 0xb0b0b0b0
+    .balign 8
+r_rsp: .quad 0
+kernel_rsp: .quad 0
+sc_rcx: .quad 0
+sc_r11: .quad 0
+    .balign 4
+    .word 0
+idt64_desc:
+    .word 256 * 16 - 1
+    .long idt64
+
+    .bss
+    .balign 4096
+pml4: .space 4096
+pdpt: .space 4096
+pd: .space 4096
+pd_pk: .space 4096
+pd32: .space 4096
+idt64: .space 4096
+tss64: .space 104
+    .balign 16
+    .space 4096
+ist1_top:
