@@ -9,8 +9,10 @@
  *   protection keys (4.6.2), CR4.LA57 fixed in IA-32e mode;
  * - virtual-8086 mode entered by IRET with EFLAGS.VM=1 and left by interrupts and #GP, its
  *   address translation, the IOPL-sensitive instructions and the I/O permission bitmap (20.2).
- * Not covered: CR4.VME/PVI (swemu does not advertise VME: CPUID.1:EDX[1] = 0), 5-level paging
- * (neither CPU model advertises LA57).
+ * - virtual-8086 mode extensions (CR4.VME, 20.3): CLI/STI/PUSHF/POPF/IRET on VIF, INT n
+ *   redirected through the TSS's interrupt redirection bitmap to the 8086 IVT at linear 0.
+ * Not covered: 5-level paging (neither CPU model advertises LA57), CR4.PVI (needs CPL-3
+ * protected-mode code with IOPL < 3: the unit tests cover it).
  *
  * The 16-bit code (16-bit protected mode, real mode, virtual-8086 mode) is one position-
  * independent blob copied to BLOB (below 1 MiB); results of the real-mode part are stored at RES
@@ -26,6 +28,10 @@
 #define R(x)        ((x) - rm_start)
 #define SEL_BLOB16  (GDT_FREE*8)     /* 16-bit code, base BLOB, limit 64 KiB */
 #define SEL_TSS64   ((GDT_FREE+2)*8) /* 16-byte 64-bit TSS descriptor */
+#define SEL_TSSVME  ((GDT_FREE+4)*8) /* 32-bit TSS with an interrupt redirection bitmap */
+#define VME_IOBASE  (104 + 32)       /* I/O map base of tss_vme: the bitmap is bytes 104-135 */
+#define CR4_VME     0x1
+#define EFLAGS_VIF  0x80000
 #define V86_ES      0x0123
 
 /* RES slots written by the 16-bit code */
@@ -626,6 +632,65 @@ v86_tests:
     CHECK_FAULT 0x80, NO_ERROR, "16-bit IRET within virtual-8086 mode with IOPL 3"
     movzwl %dx, %edx
     CHECK_EQ %edx, $0x5a5a, "IRET reached its target"
+
+    /* CR4.VME (20.3): tss_vme sends every INT n to the 8086 IVT except 0x81. QEMU TCG does not
+     * advertise or implement VME (its CR4.VME leaves every IOPL-sensitive instruction #GP). */
+    mov $1, %eax
+    cpuid
+    and $2, %edx
+    CHECK_EQ %edx, $2, "CPUID.1:EDX.VME # swemu-only"
+    movl $ring0_stack_top, tss_vme+4
+    movl $SEL_DATA32, tss_vme+8
+    movw $VME_IOBASE, tss_vme+102
+    orb $(1 << (0x81 & 7)), tss_vme+104+(0x81 >> 3)
+    mov $tss_vme, %eax
+    mov $VME_IOBASE, %ecx
+    mov $(GDT_FREE+4), %edx
+    call set_gdt_tss
+    mov $SEL_TSSVME, %eax
+    ltr %ax
+    movw $R(v86_int22), 0x22*4
+    movw $BLOB_SEG, 0x22*4+2
+    SET_CR cr4, CR4_VME
+    RUN_V86 v86_vme_flags, 0
+    CHECK_FAULT 13, 0, "VME: INT 0x81 with its redirection bit set and IOPL 0 is #GP(0) # swemu-only"
+    movzwl %bx, %ebx
+    CHECK_EQ %ebx, $0x3002, "VME: CLI clears VIF; PUSHF shows VIF as IF and IOPL 3 # swemu-only"
+    movzwl %cx, %ecx
+    CHECK_EQ %ecx, $0x3202, "VME: STI sets VIF # swemu-only"
+    mov exc_eflags, %eax
+    and $(EFLAGS_VIF|EFLAGS_IF), %eax
+    CHECK_EQ %eax, $EFLAGS_VIF, "VME: EFLAGS.VIF=1, IF unchanged (0) # swemu-only"
+    RUN_V86 v86_vme_int, 0
+    CHECK_FAULT 13, 0, "VME: INT 0x22 runs the 8086 handler from the IVT at linear 0 # swemu-only"
+    movzwl %ax, %eax
+    CHECK_EQ %eax, $R(v86_vme_int_after), "VME INT: IP pushed # swemu-only"
+    movzwl %bx, %ebx
+    CHECK_EQ %ebx, $BLOB_SEG, "VME INT: CS pushed # swemu-only"
+    movzwl %cx, %ecx
+    CHECK_EQ %ecx, $0x3202, "VME INT: FLAGS pushed with IF = VIF and IOPL 3 # swemu-only"
+    mov exc_eflags, %eax
+    and $EFLAGS_VIF, %eax
+    CHECK_EQ %eax, $0, "VME INT: VIF cleared in the handler # swemu-only"
+    RUN_V86 v86_vme_popf, 0
+    CHECK_FAULT 13, 0, "VME: POPF then IRET ran # swemu-only"
+    movzwl %bx, %ebx
+    CHECK_EQ %ebx, $0x3202, "VME: POPF with IF=1 sets VIF # swemu-only"
+    movzwl %dx, %edx
+    CHECK_EQ %edx, $0x3002, "VME: IRET with IF=0 in FLAGS clears VIF # swemu-only"
+    RUN_V86 v86_vme_popf_tf, 0
+    CHECK_FAULT 13, 0, "VME: POPF with TF=1 is #GP(0) # swemu-only"
+    CHECK_EQ exc_eip, $R(v86_vme_popf_tf_insn), "VME: the #GP points at the POPF # swemu-only"
+    RUN_V86 v86_vme_pushfd, 0
+    CHECK_FAULT 13, 0, "VME: PUSHFD is #GP(0) # swemu-only"
+    CHECK_EQ exc_eip, $R(v86_vme_pushfd), "VME: the #GP points at the PUSHFD # swemu-only"
+    SET_CR cr4, 0, ~CR4_VME
+    mov $tss32, %eax
+    mov $103, %ecx
+    mov $(SEL_TSS >> 3), %edx
+    call set_gdt_tss
+    mov $SEL_TSS, %eax
+    ltr %ax
     ret
 
 /* ---- the 16-bit blob (copied to BLOB) ---------------------------------------------------- */
@@ -737,6 +802,42 @@ v86_iret:
 v86_iret_to:
     mov $0x5a5a, %dx
     int $0x80
+v86_vme_flags:
+    cli
+    pushf
+    pop %bx
+    sti
+    pushf
+    pop %cx
+    int $0x81
+v86_vme_int:
+    sti
+    int $0x22
+v86_vme_int_after:
+v86_int22:
+    pop %ax
+    pop %bx
+    pop %cx
+    int $0x81
+v86_vme_popf:
+    push $0x0200
+    popf
+    pushf
+    pop %bx
+    push $0
+    push %cs
+    push $R(v86_vme_iret_to)
+    iret
+v86_vme_iret_to:
+    pushf
+    pop %dx
+    int $0x81
+v86_vme_popf_tf:
+    push $0x0100
+v86_vme_popf_tf_insn:
+    popf
+v86_vme_pushfd:
+    pushfl
 v86_word:
     .word 0xbeef
 rm_end:
@@ -834,6 +935,7 @@ pd_pk: .space 4096
 pd32: .space 4096
 idt64: .space 4096
 tss64: .space 104
+tss_vme: .space VME_IOBASE + 1
     .balign 16
     .space 4096
 ist1_top:

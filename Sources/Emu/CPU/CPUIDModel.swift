@@ -5,14 +5,14 @@
 /// leaves have the layout a real part of that family reports (cache and topology leaves, brand
 /// string, address sizes), but every feature flag describes what swemu implements:
 /// - set: the integer core (CX8, CMOV, TSC, CX16, MOVBE, POPCNT, LZCNT, BMI1, BMI2, ADX, ERMS,
-///   LAHF/SAHF in 64-bit mode, PREFETCHW as a hint), the system architecture of issue 4 (DE, PSE,
-///   PSE-36, PAE, PGE, PAT, MTRR, MSR, SEP, SYSCALL, NX, 1 GiB pages, RDTSCP, LM, FSGSBASE,
+///   LAHF/SAHF in 64-bit mode, PREFETCHW as a hint), the system architecture of issue 4 (VME,
+///   DE, PSE, PSE-36, PAE, PGE, PAT, MTRR, MSR, SEP, SYSCALL, NX, 1 GiB pages, RDTSCP, LM, FSGSBASE,
 ///   SMEP, SMAP, MONITOR/MWAIT; on the Intel model PCID, INVPCID and PKU as Skylake-SP has them;
 ///   on the AMD model RDPID and the LOCK MOV CR0 alias of CR8 as Zen 2 has them), the speculation
 ///   controls (there is no speculation, so they are plain storage) and the invariant TSC.
 /// - clear until their issues land: FPU, MMX, FXSR, SSE*, AVX*, XSAVE/OSXSAVE (so leaf 0Dh is
 ///   all zero and XCR0 cannot be written), CLFLUSH, RDRAND, the local APIC and x2APIC, MCE/MCA,
-///   VME/PVI, UMIP (SLDT/STR must check it first), LA57 (neither part has it), and the
+///   UMIP (SLDT/STR must check it first), LA57 (neither part has it), and the
 ///   virtualisation bits: CPUID.1:ECX.VMX and 8000_0001h:ECX.SVM stay clear until the VMX and
 ///   SVM issues set `vmx` / `svm`.
 public struct CPUIDModel: Sendable {
@@ -118,7 +118,7 @@ public struct CPUIDModel: Sendable {
 
     /// DE, PSE, TSC, MSR, PAE, CX8, SEP, MTRR, PGE, CMOV, PAT, PSE-36.
     var leaf1EDX: UInt32 {
-        (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 12)
+        (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 12)
             | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 17)
     }
 

@@ -89,7 +89,7 @@ extension CPU {
     /// CR4 bits this model lets software set (the rest are reserved: #GP on MOV to CR4).
     var cr4Writable: UInt64 {
         let m = cpuidModel
-        var bits: CR4 = [.tsd, .de, .pse, .pae, .pge, .pce]
+        var bits: CR4 = [.vme, .pvi, .tsd, .de, .pse, .pae, .pge, .pce]
         if m.vmx { bits.insert(.vmxe) }
         if m.fsgsbase { bits.insert(.fsgsbase) }
         if m.pcid { bits.insert(.pcide) }

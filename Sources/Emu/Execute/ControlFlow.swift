@@ -80,8 +80,9 @@ extension CPU {
     /// trap-class `Fault` (RIP already past the instruction) that the run loop hands to
     /// `deliver(_:)`, which applies the software-interrupt rules: INT n, INT3 and INTO check the
     /// gate DPL against the CPL and report EXT = 0, INT1 does neither (ExceptionDelivery.swift).
-    /// INT n in virtual-8086 mode with IOPL < 3 is #GP(0) (the CR4.VME redirection bitmap is not
-    /// modelled); INT3 and INTO are not IOPL-sensitive.
+    /// INT n in virtual-8086 mode goes to the 8086 handler when CR4.VME and the TSS's redirection
+    /// bitmap say so (VirtualModeExtensions.swift); otherwise with IOPL < 3 it is #GP(0). INT3
+    /// and INTO are not IOPL-sensitive.
     ///
     /// Delivering here instead (`deliverSoftwareInterrupt`) would make a fault during delivery
     /// report RIP at the INT, as hardware does; that needs the host-vector runner to model the
@@ -94,6 +95,8 @@ extension CPU {
             if vmx.nonRoot { try vmxSoftwareException(i, vector: 3) }
             try deliverSoftwareInterrupt(3, privileged: false)
         case .int:
+            if virtual8086 && cr4 & CR4.vme.rawValue != 0,
+               try vmeRedirectInterrupt(UInt8(truncatingIfNeeded: i.immediate)) { return }
             if controlFlags & RFlags.virtual8086.rawValue != 0 && (controlFlags >> 12) & 3 != 3 {
                 throw .generalProtection(0)
             }

@@ -379,8 +379,10 @@ extension CPU {
     }
 
     /// IRET in virtual-8086 mode: with IOPL = 3 a real-mode style return that keeps IOPL
-    /// (and VM, VIF, VIP); with IOPL < 3 #GP(0) (SDM 20.2.7; CR4.VME not modelled).
+    /// (and VM, VIF, VIP); with IOPL < 3 #GP(0) (SDM 20.2.7), or with CR4.VME the 16-bit
+    /// variant that sets VIF (VirtualModeExtensions.swift).
     func iretVirtual8086(_ size: UInt8) throws(Fault) {
+        if virtualModeExtensionsActive { return try vmeIret(size: size) }
         if (controlFlags >> 12) & 3 != 3 { throw .generalProtection(0) }
         var stack = currentStack
         let offset = try popStack(&stack, size: size)

@@ -112,9 +112,10 @@ extension CPU {
     }
 
     /// PUSHF/PUSHFD/PUSHFQ: RFLAGS with VM and RF cleared in the image. In virtual-8086 mode with
-    /// IOPL < 3 it is IOPL-sensitive (#GP(0); the CR4.VME 16-bit variant that pushes VIF as IF is
-    /// not implemented yet).
+    /// IOPL < 3 it is IOPL-sensitive: #GP(0), or with CR4.VME the 16-bit variant that pushes VIF
+    /// as IF (VirtualModeExtensions.swift).
     func executePushf(_ i: Instruction) throws(Fault) {
+        if virtualModeExtensionsActive { return try vmePushf(size: i.size) }
         if controlFlags & RFlags.virtual8086.rawValue != 0 && (controlFlags >> 12) & 3 != 3 {
             throw .generalProtection(0)
         }
@@ -127,9 +128,10 @@ extension CPU {
     /// - IOPL changes only at CPL 0; IF only when CPL <= IOPL (real mode counts as CPL 0).
     /// - A 32/64-bit POPF clears RF (except in virtual-8086 mode, where RF is kept); a 16-bit
     ///   one changes only bits 15:0.
-    /// - Virtual-8086 mode: with IOPL = 3 IOPL is kept; with IOPL < 3 #GP(0) (the CR4.VME 16-bit
-    ///   variant is not implemented yet).
+    /// - Virtual-8086 mode: with IOPL = 3 IOPL is kept; with IOPL < 3 #GP(0), or with CR4.VME
+    ///   the 16-bit variant that sets VIF (VirtualModeExtensions.swift).
     func executePopf(_ i: Instruction) throws(Fault) {
+        if virtualModeExtensionsActive { return try vmePopf(size: i.size) }
         let size = i.size
         let v86 = controlFlags & RFlags.virtual8086.rawValue != 0
         let iopl = UInt8((controlFlags >> 12) & 3)

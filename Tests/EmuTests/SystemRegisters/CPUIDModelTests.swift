@@ -32,7 +32,7 @@ import Testing
             #expect(d & 1 == 0)                                        // no x87 yet
             #expect(d & (1 << 23 | 1 << 24 | 1 << 25 | 1 << 26) == 0)  // MMX, FXSR, SSE, SSE2
             #expect(d & (1 << 9) == 0)                                 // no local APIC device yet
-            for bit in [2, 3, 4, 5, 6, 8, 11, 12, 13, 15, 16, 17] {     // DE PSE TSC MSR PAE CX8 SEP MTRR PGE CMOV PAT PSE36
+            for bit in [1, 2, 3, 4, 5, 6, 8, 11, 12, 13, 15, 16, 17] {  // VME DE PSE TSC MSR PAE CX8 SEP MTRR PGE CMOV PAT PSE36
                 #expect(d & 1 << UInt32(bit) != 0, "\(vendor) EDX bit \(bit)")
             }
             #expect((c & 1 << 5 != 0) == (vendor == .intel))           // VMX on the Intel model only
