@@ -189,6 +189,7 @@ extension CPU {
         if paeAfter && changed & reload.rawValue != 0 { try loadPDPTEs(cr3) }
         cr4 = value
         if changed & CR4.pagingControls.rawValue != 0 { flushTLB() }
+        if changed & CR4.de.rawValue != 0 { refreshBreakpoints() }
     }
 
     /// MOV to CR8: the task-priority class (bits 3:0); bits 63:4 are reserved.

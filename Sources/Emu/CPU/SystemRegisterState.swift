@@ -44,6 +44,8 @@ public struct SystemRegisterState: Sendable, Equatable {
     public var pkru: UInt32 = 0
     /// The four PAE PDPTE registers, loaded by MOV to CR3/CR0/CR4 in PAE mode (SDM vol. 3, 4.4.1).
     public var pdptes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// DR7 decoded for the step and memory slow paths (derived state, not compared by ==).
+    public var breakpoints = DebugBreakpoints()
 
     public init() {}
 

@@ -107,6 +107,7 @@ extension CPU {
         }
         if !new.wide { newFlags = rflags & ~0xFFFF | newFlags & 0xFFFF }
         rflags = newFlags | RFlags.reserved1.rawValue
+        noteResumeFlag()
         rip = newIP & (new.wide ? 0xFFFF_FFFF : 0xFFFF)
         // The selectors are loaded first, unusable, then their descriptors (SDM 7.3 step 12):
         // a fault while loading a descriptor is raised in the new task.

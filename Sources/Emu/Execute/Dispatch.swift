@@ -4,6 +4,8 @@ extension CPU {
     /// A fault leaves RIP at the faulting instruction (trap-class events leave it past it).
     @inline(__always)
     public func step() throws(Fault) {
+        // Debug registers and RF (CPU/DebugBreakpoints.swift): one flag test while unused.
+        if _slowPath(systemRegisters.breakpoints.attention) { try debugBeforeInstruction() }
         let i = try fetchInstruction()
         let start = rip
         rip = (start &+ UInt64(i.pointee.length)) & ripMask
@@ -22,6 +24,7 @@ extension CPU {
         cycles &+= 1
         // VMX preemption timer, monitor trap flag, interrupt/NMI windows (VMX/VMXTimers.swift).
         if _slowPath(cycles >= vmx.eventDeadline) { try vmxEventDeadline() }
+        if _slowPath(systemRegisters.breakpoints.attention) { try debugAfterInstruction(singleStep: singleStep) }
         if _slowPath(singleStep) { try singleStepTrap() }
     }
 

@@ -299,6 +299,7 @@ extension CPU {
     // MARK: IRET
 
     func executeIret(_ i: Instruction) throws(Fault) {
+        defer { noteResumeFlag() }
         let size = i.size
         unblockNMI()
         if cr0 & 1 == 0 { return try iretReal(size) }

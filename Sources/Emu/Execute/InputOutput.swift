@@ -20,6 +20,7 @@ extension CPU {
     /// In protected mode with CPL > IOPL, and in virtual-8086 mode, every port of the access must
     /// be allowed by the I/O permission bitmap of the current 32/64-bit TSS, else #GP(0).
     func checkIOPermission(port: UInt16, size: UInt8) throws(Fault) {
+        if _slowPath(systemRegisters.breakpoints.io != 0) { noteIOAccess(port: port, size: size) }
         guard cr0 & 1 != 0 else { return }
         let iopl = UInt8((controlFlags >> 12) & 3)
         let v86 = controlFlags & RFlags.virtual8086.rawValue != 0

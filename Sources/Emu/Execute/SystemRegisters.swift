@@ -146,6 +146,7 @@ extension CPU {
         default:
             dr[n] = v
         }
+        if n != 6 { refreshBreakpoints() }
     }
 
     func executeLoadDescriptorTable(_ i: Instruction) throws(Fault) {

@@ -1,0 +1,150 @@
+/// The breakpoint conditions of DR0-DR3 and DR7 (SDM vol. 3, 18.2.4), decoded whenever DR0-DR3,
+/// DR7 or CR4.DE change, so that `CPU.step()` tests one flag (`attention`) and does nothing else
+/// while no breakpoint is enabled and RF is clear.
+public struct DebugBreakpoints: Sendable {
+    /// The slow path runs around each instruction: a breakpoint is enabled or RF may be set.
+    public var attention = false
+    /// Enabled (L or G) breakpoints by kind, bit n for DRn.
+    var instruction: UInt8 = 0
+    var data: UInt8 = 0
+    var io: UInt8 = 0
+    /// Data and I/O breakpoints hit by the current instruction (reported after it, 18.2.4.1).
+    var hits: UInt8 = 0
+    /// The before-instruction hook ran for the current instruction, and RF was set then.
+    var armed = false
+    var resumeAtStart = false
+    /// The current instruction loaded RF = 1 (IRET, task switch): it is not cleared after it.
+    var resumeLoaded = false
+
+    public init() {}
+
+    /// DR7 R/Wn (bits 16 + 4n) and LENn (bits 18 + 4n) of breakpoint `n`.
+    static func kind(_ dr7: UInt64, _ n: Int) -> UInt64 { (dr7 >> (16 + 4 * UInt64(n))) & 3 }
+    /// LENn as a byte count: 00 = 1, 01 = 2, 11 = 4, 10 = 8 (18.2.5).
+    static func length(_ dr7: UInt64, _ n: Int) -> UInt64 {
+        switch (dr7 >> (18 + 4 * UInt64(n))) & 3 {
+        case 0: return 1
+        case 1: return 2
+        case 2: return 8
+        default: return 4
+        }
+    }
+}
+
+extension CPU {
+    var resumeFlagSet: Bool { controlFlags & RFlags.resume.rawValue != 0 }
+
+    /// Re-decodes DR7 (after MOV to DR0-DR3/DR7 or a change of CR4.DE). R/W = 10 is an I/O
+    /// breakpoint only with CR4.DE (otherwise undefined: treated as disabled). Pages holding a
+    /// data breakpoint must not stay in the TLB, so the TLB is flushed when data breakpoints are
+    /// or were enabled.
+    func refreshBreakpoints() {
+        let dr7 = dr[7]
+        var b = systemRegisters.breakpoints
+        let hadData = b.data != 0
+        b.instruction = 0
+        b.data = 0
+        b.io = 0
+        for n in 0..<4 where (dr7 >> (2 * UInt64(n))) & 3 != 0 {
+            switch DebugBreakpoints.kind(dr7, n) {
+            case 0: b.instruction |= 1 << n
+            case 2: if cr4 & CR4.de.rawValue != 0 { b.io |= 1 << n }
+            default: b.data |= 1 << n
+            }
+        }
+        b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet
+        systemRegisters.breakpoints = b
+        if hadData || b.data != 0 { flushTLB() }
+    }
+
+    /// After an instruction or event that may have set RF (IRET, task switch).
+    func noteResumeFlag() {
+        if resumeFlagSet {
+            systemRegisters.breakpoints.attention = true
+            systemRegisters.breakpoints.resumeLoaded = true
+        }
+    }
+
+    /// Before fetching an instruction: instruction breakpoints (a fault, 18.2.4.1) unless RF
+    /// is set. DR6.B0-B3 report the breakpoints that matched.
+    func debugBeforeInstruction() throws(Fault) {
+        var b = systemRegisters.breakpoints
+        b.hits = 0
+        b.armed = true
+        b.resumeLoaded = false
+        b.resumeAtStart = resumeFlagSet
+        systemRegisters.breakpoints = b
+        if b.instruction == 0 || b.resumeAtStart { return }
+        let linear = codeMode == .long64 ? rip : (segments[1].base &+ rip) & 0xFFFF_FFFF
+        var hits: UInt8 = 0
+        for n in 0..<4 where b.instruction & (1 << n) != 0 && dr[n] == linear { hits |= 1 << n }
+        if hits == 0 { return }
+        dr[6] = CPU.dr6Value(dr[6]) & ~0xF | UInt64(hits)
+        throw .debug
+    }
+
+    /// After an instruction completed: RF is cleared (unless the instruction loaded it: IRET or a
+    /// task switch, 18.3.1.1), and data or I/O breakpoints it hit raise a #DB trap with
+    /// DR6.B0-B3 (plus BS when the instruction also single-steps).
+    func debugAfterInstruction(singleStep: Bool) throws(Fault) {
+        var b = systemRegisters.breakpoints
+        if !b.armed { return }
+        let hits = b.hits
+        b.hits = 0
+        b.armed = false
+        if b.resumeAtStart && !b.resumeLoaded { controlFlags &= ~RFlags.resume.rawValue }
+        b.resumeLoaded = false
+        b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet
+        systemRegisters.breakpoints = b
+        if hits == 0 { return }
+        var dr6 = CPU.dr6Value(dr[6]) & ~0xF | UInt64(hits)
+        if singleStep && interruptShadow & 2 == 0 && controlFlags & RFlags.trap.rawValue != 0 { dr6 |= 0x4000 }
+        dr[6] = dr6
+        throw Fault(vector: 1, trap: true)
+    }
+
+    /// True if the linear page holds an enabled data breakpoint: such pages stay out of the
+    /// TLB so that every access to them reaches `noteDataAccess`.
+    func pageHoldsDataBreakpoint(_ page: UInt64) -> Bool {
+        let b = systemRegisters.breakpoints
+        if b.data == 0 { return false }
+        for n in 0..<4 where b.data & (1 << n) != 0 {
+            let first = dr[n] & ~(DebugBreakpoints.length(dr[7], n) &- 1)
+            let last = first &+ DebugBreakpoints.length(dr[7], n) &- 1
+            if first >> 12 == page || last >> 12 == page { return true }
+        }
+        return false
+    }
+
+    /// A data access of `size` bytes at `linear` (slow path): R/W = 01 matches writes, 11 reads
+    /// and writes, over the LEN-aligned range of the breakpoint (18.2.5).
+    func noteDataAccess(_ linear: UInt64, size: Int, write: Bool) {
+        let b = systemRegisters.breakpoints
+        if b.data == 0 { return }
+        let dr7 = dr[7]
+        let last = linear &+ UInt64(size) &- 1
+        var hits: UInt8 = 0
+        for n in 0..<4 where b.data & (1 << n) != 0 {
+            if !write && DebugBreakpoints.kind(dr7, n) == 1 { continue }
+            let length = DebugBreakpoints.length(dr7, n)
+            let first = dr[n] & ~(length &- 1)
+            if linear <= first &+ length &- 1 && first <= last { hits |= 1 << n }
+        }
+        systemRegisters.breakpoints.hits |= hits
+    }
+
+    /// An I/O access of `size` bytes at `port` (IN, OUT, INS, OUTS) against the I/O breakpoints
+    /// of CR4.DE = 1 (18.2.4).
+    func noteIOAccess(port: UInt16, size: UInt8) {
+        let b = systemRegisters.breakpoints
+        let first = UInt64(port)
+        let last = first &+ UInt64(size) &- 1
+        var hits: UInt8 = 0
+        for n in 0..<4 where b.io & (1 << n) != 0 {
+            let length = DebugBreakpoints.length(dr[7], n)
+            let start = dr[n] & 0xFFFF & ~(length &- 1)
+            if first <= start &+ length &- 1 && start <= last { hits |= 1 << n }
+        }
+        systemRegisters.breakpoints.hits |= hits
+    }
+}
