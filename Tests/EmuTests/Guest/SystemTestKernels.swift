@@ -6,7 +6,7 @@ import Testing
 /// check line must be "ok" and the kernel must exit through isa-debug-exit with 0 failures
 /// (status 1). triple.elf must end in a triple fault (status 4).
 @Suite struct SystemTestKernels {
-    static let kernels = ["exceptions.elf", "modes.elf", "paging.elf", "segmentation.elf"]
+    static let kernels = ["debug.elf", "exceptions.elf", "modes.elf", "paging.elf", "segmentation.elf"]
 
     func boot(_ name: String) throws -> (MachineExit, String) {
         let sink = BufferSerialSink()
