@@ -38,19 +38,21 @@ extension CPU {
     /// stack...): supervisor rights even at CPL 3 and SMAP regardless of EFLAGS.AC (SDM 4.6).
     /// It does not fill the TLB, whose entries are for explicit accesses.
     func implicitSupervisorTranslate(_ linear: UInt64, access: AccessKind) throws(Fault) -> UInt64 {
-        if cr0 & CR0.pg.rawValue == 0 { return linear }
+        if cr0 & CR0.pg.rawValue == 0 { return try guestPhysicalToHost(linear, access: access, .final(linear: linear)) }
         return try walkPageTables(linear, access: access, implicitSupervisor: true)
     }
 
     /// `asUser` makes the access a user-mode one whatever the CPL (stack accesses of a CPL-3
-    /// stack made while delivering or returning).
+    /// stack made while delivering or returning). In VMX non-root operation with EPT the
+    /// paging-structure entries and the result are guest-physical addresses, translated through
+    /// EPT (EPTWalker.swift); the result is the physical address of the access.
     func walkPageTables(_ linear: UInt64, access: AccessKind, implicitSupervisor: Bool = false,
                         asUser: Bool = false) throws(Fault) -> UInt64 {
         let userAccess = asUser || (cpl == 3 && !implicitSupervisor)
         let nxe = efer & EFER.nxe.rawValue != 0
         let ia32e = efer & EFER.lma.rawValue != 0
         let pae = cr4 & CR4.pae.rawValue != 0
-        // Up to five entries: (physical address, value, size in bytes).
+        // Up to five entries: (guest-physical address, value, size in bytes).
         var entries: [(address: UInt64, value: UInt64, size: Int)] = []
         entries.reserveCapacity(5)
         var physical: UInt64
@@ -62,7 +64,7 @@ extension CPU {
         if !pae {
             // 32-bit paging (SDM 4.3).
             let pdeAddress = (cr3 & 0xFFFF_F000) | ((linear >> 20) & 0xFFC)
-            let pde = memory.read(pdeAddress, size: 4)
+            let pde = try readGuestPagingEntry(pdeAddress, size: 4, linear: linear)
             if pde & PTE.present == 0 { throw fault.raise(self) }
             if pde & PTE.pageSize != 0 && cr4 & CR4.pse.rawValue != 0 {
                 // 4 MiB page; PDE bits 20:13 are physical address bits 39:32 (PSE-36), up to
@@ -76,7 +78,7 @@ extension CPU {
             } else {
                 entries.append((pdeAddress, pde, 4))
                 let pteAddress = (pde & 0xFFFF_F000) | ((linear >> 10) & 0xFFC)
-                let pte = memory.read(pteAddress, size: 4)
+                let pte = try readGuestPagingEntry(pteAddress, size: 4, linear: linear)
                 if pte & PTE.present == 0 { throw fault.raise(self) }
                 entries.append((pteAddress, pte, 4))
                 physical = pte & 0xFFFF_F000
@@ -102,7 +104,7 @@ extension CPU {
             while true {
                 let shift = UInt64(12 + 9 * (level - 1))
                 let address = table | ((linear >> shift) & 0x1FF) << 3
-                let e = memory.read(address, size: 8)
+                let e = try readGuestPagingEntry(address, size: 8, linear: linear)
                 if e & PTE.present == 0 { throw fault.raise(self) }
                 var rsvd = e & reserved != 0
                 let large = e & PTE.pageSize != 0
@@ -173,9 +175,9 @@ extension CPU {
             let e = entries[k]
             var v = e.value | PTE.accessed
             if k == entries.count - 1 && access == .write { v |= PTE.dirty }
-            if v != e.value { memory.write(e.address, size: e.size, value: v) }
+            if v != e.value { try writeGuestPagingEntry(e.address, size: e.size, value: v, linear: linear) }
         }
-        return physical | (linear & pageMask)
+        return try guestPhysicalToHost(physical | (linear & pageMask), access: access, .final(linear: linear))
     }
 
     /// Bits 51:MAXPHYADDR of a paging-structure entry.

@@ -8,6 +8,18 @@ extension Fault {
     /// exit, so that the rest of the instruction is skipped. It is trap-class so that `step()`
     /// keeps the host RIP the exit loaded, and `deliver` ignores it.
     public static let vmExitTaken = Fault(vector: 0xFF, trap: true)
+
+    /// Not an exception: an access caused a VM exit (EPT violation or misconfiguration) that
+    /// `vmx.pendingExit` describes. It is fault-class, so `step()` leaves RIP at the instruction
+    /// (the RIP the exit saves), and `deliver` takes the VM exit.
+    public static let accessVMExit = Fault(vector: 0xFE)
+}
+
+/// A VM exit recorded by the access that caused it and taken when the instruction has been
+/// abandoned (see `Fault.accessVMExit`).
+struct PendingVMExit {
+    var reason: VMExitReason
+    var info: VMExitInformation
 }
 
 /// The exit-information fields of one VM exit (SDM 24.9, 28.2).
@@ -20,6 +32,10 @@ struct VMExitInformation {
     var interruptionErrorCode: UInt64 = 0
     var instructionLength: UInt64 = 0
     var instructionInformation: UInt64 = 0
+    /// IDT-vectoring information and error code: the event being delivered when the exit
+    /// happened (27.2.4), else 0.
+    var idtVectoringInformation: UInt64 = 0
+    var idtVectoringErrorCode: UInt64 = 0
 }
 
 extension CPU {
@@ -57,9 +73,10 @@ extension CPU {
         if let p = info.guestPhysicalAddress { vmx.write(.guestPhysicalAddress, p) }
         vmx.write(.vmExitInterruptionInformation, info.interruptionInformation)
         vmx.write(.vmExitInterruptionErrorCode, info.interruptionErrorCode)
-        // Events are only delivered by exits that have no vectoring information yet: an exit
-        // during event delivery is not reported as such (issue 6, remaining work).
-        vmx.write(.idtVectoringInformation, 0)
+        vmx.write(.idtVectoringInformation, info.idtVectoringInformation)
+        if info.idtVectoringInformation & 0x800 != 0 {
+            vmx.write(.idtVectoringErrorCode, info.idtVectoringErrorCode)
+        }
         vmx.write(.vmExitInstructionLength, info.instructionLength)
         vmx.write(.vmExitInstructionInformation, info.instructionInformation)
         // 28.2.? / 26.6: the valid bit of the VM-entry interruption-information field is cleared.
@@ -71,6 +88,7 @@ extension CPU {
             if !storeMSRs() { vmxAbort(2); return }
         }
         vmx.nonRoot = false
+        vmx.eptActive = false
         vmx.eventDeadline = .max
         vmx.mtfPending = false
         guard loadHostState() else { vmxAbort(3); return }
@@ -85,6 +103,7 @@ extension CPU {
         memory.write(vmx.currentVMCS &+ VMCSLayout.abortIndicatorOffset, size: 4, value: UInt64(indicator))
         vmx.aborted = true
         vmx.nonRoot = false
+        vmx.eptActive = false
         vmx.eventDeadline = .max
         halted = true
     }

@@ -47,6 +47,15 @@ public struct VMXState: Sendable {
     /// CR2 before the page walker wrote it, so that a #PF that causes a VM exit leaves CR2
     /// unmodified (SDM 27.1).
     public var cr2BeforePageFault: UInt64 = 0
+    /// "Enable EPT" in non-root operation: guest-physical addresses go through EPT (set by VM
+    /// entry, cleared by VM exit).
+    public var eptActive = false
+    /// The EPTP of the running guest (the VMCS field at VM entry, or EPTP switching's choice).
+    public var eptPointer: UInt64 = 0
+    /// The VM exit an access raised (`Fault.accessVMExit`), taken by `deliver`.
+    var pendingExit: PendingVMExit? = nil
+    /// The VM-entry interruption information of the event VM entry is delivering, else 0.
+    public var injectedEventInformation: UInt64 = 0
     /// Set by a VMX abort (SDM 28.7): the processor shuts down.
     public var aborted = false
     /// Guest DEBUGCTL (the CPU implements no DEBUGCTL bits; kept so VM exits save what entry loaded).
