@@ -25,7 +25,7 @@ public enum VMCSLayout {
     /// Slots by (width, type, index) for indices below 64: 16 groups of 64, 0xFFFF = no component.
     /// Unsafe storage built once and never freed: `key` is below 16 * 64 by construction, so a
     /// lookup is one load.
-    nonisolated(unsafe) private static let slotTable: UnsafeMutablePointer<UInt16> = {
+    nonisolated(unsafe) static let slotTable: UnsafeMutablePointer<UInt16> = {
         let table = UnsafeMutablePointer<UInt16>.allocate(capacity: 16 * 64)
         table.initialize(repeating: 0xFFFF, count: 16 * 64)
         for (slot, e) in VMCSField.catalog.enumerated() {
@@ -35,17 +35,21 @@ public enum VMCSLayout {
     }()
 
     @inline(__always)
-    private static func key(_ f: VMCSField) -> Int {
+    static func key(_ f: VMCSField) -> Int {
         Int((f.rawValue >> 13) & 3) << 8 | Int((f.rawValue >> 10) & 3) << 6 | Int(f.index & 0x3F)
     }
 
     /// The slot of a component (either access type), or nil when no component has this encoding.
     /// High access exists only for 64-bit fields (SDM 24.11.2).
+    public static func slot(of field: VMCSField) -> Int? { slot(of: field, in: slotTable) }
+
+    /// `slot(of:)` with the table passed in (VMXState keeps a copy of the pointer, so the hot
+    /// paths skip the lazy initialisation check of the static).
     @inline(__always)
-    public static func slot(of field: VMCSField) -> Int? {
+    static func slot(of field: VMCSField, in table: UnsafeMutablePointer<UInt16>) -> Int? {
         guard !field.hasReservedBits, field.index < 64 else { return nil }
         if field.accessType == .high && field.width != .bits64 { return nil }
-        let s = slotTable[key(field)]
+        let s = table[key(field)]
         return s == 0xFFFF ? nil : Int(s)
     }
 

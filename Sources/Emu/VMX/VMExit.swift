@@ -247,20 +247,19 @@ extension CPU {
         let cs = SegmentCache(selector: UInt16(vmx.read(.hostCSSelector)), base: 0, limit: 0xFFFF_FFFF,
                               attributes: hostSize ? 0xA09B : 0xC09B)
         setSegment(.cs, cs)
-        let data: [(SegmentRegister, VMCSField)] = [(.es, .hostESSelector), (.ss, .hostSSSelector),
-                                                    (.ds, .hostDSSelector), (.fs, .hostFSSelector),
-                                                    (.gs, .hostGSSelector)]
-        for (s, field) in data {
-            let selector = UInt16(vmx.read(field))
+        func loadData(_ s: SegmentRegister, _ field: VMCSField, base: UInt64 = 0) {
+            let selector = UInt16(truncatingIfNeeded: vmx.read(field))
             // A null selector makes the register unusable; SS stays usable (a 64-bit host may
             // run with a null SS, which the stack accesses here treat as flat).
             let usable = selector != 0 || s == .ss
-            var c = SegmentCache(selector: selector, base: 0, limit: usable ? 0xFFFF_FFFF : 0,
-                                 attributes: usable ? 0xC093 : 0)
-            if s == .fs { c.base = vmx.read(.hostFSBase) }
-            if s == .gs { c.base = vmx.read(.hostGSBase) }
-            setSegment(s, c)
+            setSegment(s, SegmentCache(selector: selector, base: base, limit: usable ? 0xFFFF_FFFF : 0,
+                                       attributes: usable ? 0xC093 : 0))
         }
+        loadData(.es, .hostESSelector)
+        loadData(.ss, .hostSSSelector)
+        loadData(.ds, .hostDSSelector)
+        loadData(.fs, .hostFSSelector, base: vmx.read(.hostFSBase))
+        loadData(.gs, .hostGSSelector, base: vmx.read(.hostGSBase))
         tr = SegmentCache(selector: UInt16(vmx.read(.hostTRSelector)), base: vmx.read(.hostTRBase),
                           limit: 0x67, attributes: 0x8B)
         ldtr = SegmentCache(selector: 0, base: 0, limit: 0, attributes: 0)

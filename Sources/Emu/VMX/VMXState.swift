@@ -25,6 +25,8 @@ public struct VMXState {
     public var launched = false
     /// Per slot: the component exists in this model.
     let fieldSupported: UnsafeMutablePointer<Bool>
+    /// `VMCSLayout.slotTable`.
+    let slotTable = VMCSLayout.slotTable
 
     // MARK: Non-root operation (copied from the VMCS at VM entry, QEMU-style, so that the
     // instruction hooks never look fields up; VMWRITE cannot run in non-root operation)
@@ -107,7 +109,7 @@ public struct VMXState {
     /// Reads a component of the current VMCS as VMREAD sees it (high access: bits 63:32).
     @inline(__always)
     public func read(_ field: VMCSField) -> UInt64 {
-        guard let s = VMCSLayout.slot(of: field) else { return 0 }
+        guard let s = VMCSLayout.slot(of: field, in: slotTable) else { return 0 }
         return field.accessType == .high ? fields[s] >> 32 : fields[s]
     }
 
@@ -116,7 +118,7 @@ public struct VMXState {
     /// cache is storage the struct points to.)
     @inline(__always)
     public func write(_ field: VMCSField, _ value: UInt64) {
-        guard let s = VMCSLayout.slot(of: field) else { return }
+        guard let s = VMCSLayout.slot(of: field, in: slotTable) else { return }
         if field.accessType == .high {
             fields[s] = fields[s] & 0xFFFF_FFFF | (value & 0xFFFF_FFFF) << 32
         } else {
