@@ -86,6 +86,7 @@ public final class CPU {
         segments.deallocate()
         tlb.deallocate()
         decodeCache.deallocate()
+        vmx.deallocate()
     }
 
     /// The power-on/RESET state (SDM vol. 3, 10.1.1, table 10-1).
@@ -102,7 +103,7 @@ public final class CPU {
         cr2 = 0; cr3 = 0; cr4 = 0; cr8 = 0; efer = 0; xcr0 = 1
         dr = CPU.debugRegistersAtReset
         systemRegisters = SystemRegisterState()
-        vmx = VMXState()
+        vmx.reset()
         gdtr = DescriptorTable()
         idtr = DescriptorTable()
         codeMode = .real

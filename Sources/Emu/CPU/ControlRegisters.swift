@@ -219,7 +219,7 @@ extension CPU {
         let table = cr3Value & 0xFFFF_FFE0
         var e: [UInt64] = []
         for k in 0..<4 {
-            let v = memory.read(table &+ UInt64(8 * k), size: 8)
+            let v = memory.read(try guestPhysicalToHost(table &+ UInt64(8 * k), access: .read, .pdpteLoad), size: 8)
             if v & 1 != 0 && v & (0x1E6 | ~physicalAddressMask) != 0 { throw .generalProtection(0) }
             e.append(v)
         }

@@ -15,7 +15,7 @@ extension CPU {
     func translateLinear(_ linear: UInt64, access: AccessKind, asUser: Bool) throws(Fault) -> UInt64 {
         let a = ia32e ? linear : linear & 0xFFFF_FFFF
         if ia32e && !isCanonical(a) { throw .generalProtection(0) }
-        if cr0 & 0x8000_0000 == 0 { return a }
+        if cr0 & 0x8000_0000 == 0 { return try guestPhysicalToHost(a, access: access, .final(linear: a)) }
         return try walkPageTables(a, access: access, implicitSupervisor: !asUser, asUser: asUser)
     }
 

@@ -68,6 +68,8 @@ extension CPU {
                 return .delivered
             } catch {
                 var f = error
+                // An EPT violation or misconfiguration while delivering: a VM exit (VMX/).
+                if f == .accessVMExit { return vmxExitDuringDelivery(event) }
                 if event.source != .software, (10...13).contains(f.vector) {
                     f.errorCode = (f.errorCode ?? 0) | 1
                 }

@@ -107,9 +107,9 @@ extension CPU {
         return physical
     }
 
-    /// Paging (SDM vol. 3, chapter 4): identity while CR0.PG is clear.
+    /// Paging (SDM vol. 3, chapter 4): identity while CR0.PG is clear; then EPT in a guest.
     func pageTranslate(_ linear: UInt64, access: AccessKind) throws(Fault) -> UInt64 {
-        if cr0 & 0x8000_0000 == 0 { return linear }
+        if cr0 & 0x8000_0000 == 0 { return try guestPhysicalToHost(linear, access: access, .final(linear: linear)) }
         return try walkPageTables(linear, access: access)
     }
 

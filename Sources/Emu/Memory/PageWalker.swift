@@ -38,21 +38,23 @@ extension CPU {
     /// stack...): supervisor rights even at CPL 3 and SMAP regardless of EFLAGS.AC (SDM 4.6).
     /// It does not fill the TLB, whose entries are for explicit accesses.
     func implicitSupervisorTranslate(_ linear: UInt64, access: AccessKind) throws(Fault) -> UInt64 {
-        if cr0 & CR0.pg.rawValue == 0 { return linear }
+        if cr0 & CR0.pg.rawValue == 0 { return try guestPhysicalToHost(linear, access: access, .final(linear: linear)) }
         return try walkPageTables(linear, access: access, implicitSupervisor: true)
     }
 
     /// `asUser` makes the access a user-mode one whatever the CPL (stack accesses of a CPL-3
-    /// stack made while delivering or returning).
+    /// stack made while delivering or returning). In VMX non-root operation with EPT the
+    /// paging-structure entries and the result are guest-physical addresses, translated through
+    /// EPT (EPTWalker.swift); the result is the physical address of the access.
     func walkPageTables(_ linear: UInt64, access: AccessKind, implicitSupervisor: Bool = false,
                         asUser: Bool = false) throws(Fault) -> UInt64 {
         let userAccess = asUser || (cpl == 3 && !implicitSupervisor)
         let nxe = efer & EFER.nxe.rawValue != 0
         let ia32e = efer & EFER.lma.rawValue != 0
         let pae = cr4 & CR4.pae.rawValue != 0
-        // Up to five entries: (physical address, value, size in bytes).
-        var entries: [(address: UInt64, value: UInt64, size: Int)] = []
-        entries.reserveCapacity(5)
+        // Up to five entries (guest-physical address, value); 4 bytes each without PAE, else 8.
+        var entries = WalkEntries()
+        let entrySize = pae ? 8 : 4
         var physical: UInt64
         var pageMask: UInt64 = 0xFFF
         var fault = FaultContext(linear: linear, access: access, user: userAccess,
@@ -62,7 +64,7 @@ extension CPU {
         if !pae {
             // 32-bit paging (SDM 4.3).
             let pdeAddress = (cr3 & 0xFFFF_F000) | ((linear >> 20) & 0xFFC)
-            let pde = memory.read(pdeAddress, size: 4)
+            let pde = try readGuestPagingEntry(pdeAddress, size: 4, linear: linear)
             if pde & PTE.present == 0 { throw fault.raise(self) }
             if pde & PTE.pageSize != 0 && cr4 & CR4.pse.rawValue != 0 {
                 // 4 MiB page; PDE bits 20:13 are physical address bits 39:32 (PSE-36), up to
@@ -70,15 +72,15 @@ extension CPU {
                 let width = min(cpuidModel.physicalAddressBits, 40)
                 let reserved: UInt64 = (1 << 21) | (((1 << 8) - 1) << 13 & ~(((1 << UInt64(width - 32)) - 1) << 13))
                 if pde & reserved != 0 { fault.rsvd = true; throw fault.raise(self) }
-                entries.append((pdeAddress, pde, 4))
+                entries.append(pdeAddress, pde)
                 physical = (pde & 0xFFC0_0000) | ((pde >> 13) & 0xFF) << 32
                 pageMask = 0x3F_FFFF
             } else {
-                entries.append((pdeAddress, pde, 4))
+                entries.append(pdeAddress, pde)
                 let pteAddress = (pde & 0xFFFF_F000) | ((linear >> 10) & 0xFFC)
-                let pte = memory.read(pteAddress, size: 4)
+                let pte = try readGuestPagingEntry(pteAddress, size: 4, linear: linear)
                 if pte & PTE.present == 0 { throw fault.raise(self) }
-                entries.append((pteAddress, pte, 4))
+                entries.append(pteAddress, pte)
                 physical = pte & 0xFFFF_F000
             }
         } else {
@@ -102,7 +104,7 @@ extension CPU {
             while true {
                 let shift = UInt64(12 + 9 * (level - 1))
                 let address = table | ((linear >> shift) & 0x1FF) << 3
-                let e = memory.read(address, size: 8)
+                let e = try readGuestPagingEntry(address, size: 8, linear: linear)
                 if e & PTE.present == 0 { throw fault.raise(self) }
                 var rsvd = e & reserved != 0
                 let large = e & PTE.pageSize != 0
@@ -115,7 +117,7 @@ extension CPU {
                     if e & low != 0 { rsvd = true }
                 }
                 if rsvd { fault.rsvd = true; throw fault.raise(self) }
-                entries.append((address, e, 8))
+                entries.append(address, e)
                 if leaf {
                     pageMask = (1 << shift) - 1
                     physical = e & addressMask & ~pageMask
@@ -128,10 +130,11 @@ extension CPU {
 
         // Access rights (SDM 4.6): the combined U/S and R/W of every entry, XD of any entry.
         var allWritable = true, allUser = true, executeDisabled = false
-        for e in entries {
-            if e.value & PTE.writable == 0 { allWritable = false }
-            if e.value & PTE.user == 0 { allUser = false }
-            if nxe && e.size == 8 && e.value & PTE.executeDisable != 0 { executeDisabled = true }
+        for k in 0..<entries.count {
+            let value = entries[k].value
+            if value & PTE.writable == 0 { allWritable = false }
+            if value & PTE.user == 0 { allUser = false }
+            if nxe && entrySize == 8 && value & PTE.executeDisable != 0 { executeDisabled = true }
         }
         let wp = cr0 & CR0.wp.rawValue != 0
         let final = entries[entries.count - 1].value
@@ -169,13 +172,41 @@ extension CPU {
         if denied { fault.present = true; throw fault.raise(self) }
 
         // Accessed flags on every entry used, dirty on the final one for writes (SDM 4.8).
-        for k in entries.indices {
+        for k in 0..<entries.count {
             let e = entries[k]
             var v = e.value | PTE.accessed
             if k == entries.count - 1 && access == .write { v |= PTE.dirty }
-            if v != e.value { memory.write(e.address, size: e.size, value: v) }
+            if v != e.value { try writeGuestPagingEntry(e.address, size: entrySize, value: v, linear: linear) }
         }
-        return physical | (linear & pageMask)
+        return try guestPhysicalToHost(physical | (linear & pageMask), access: access, .final(linear: linear))
+    }
+
+    /// The entries one walk used, in order, without a heap allocation (at most five levels).
+    struct WalkEntries {
+        private var a0: UInt64 = 0, a1: UInt64 = 0, a2: UInt64 = 0, a3: UInt64 = 0, a4: UInt64 = 0
+        private var v0: UInt64 = 0, v1: UInt64 = 0, v2: UInt64 = 0, v3: UInt64 = 0, v4: UInt64 = 0
+        private(set) var count = 0
+
+        mutating func append(_ address: UInt64, _ value: UInt64) {
+            switch count {
+            case 0: a0 = address; v0 = value
+            case 1: a1 = address; v1 = value
+            case 2: a2 = address; v2 = value
+            case 3: a3 = address; v3 = value
+            default: a4 = address; v4 = value
+            }
+            count = min(count + 1, 5)
+        }
+
+        subscript(k: Int) -> (address: UInt64, value: UInt64) {
+            switch k {
+            case 0: return (a0, v0)
+            case 1: return (a1, v1)
+            case 2: return (a2, v2)
+            case 3: return (a3, v3)
+            default: return (a4, v4)
+            }
+        }
     }
 
     /// Bits 51:MAXPHYADDR of a paging-structure entry.

@@ -75,21 +75,22 @@ extension CPU {
         let tr = guestSegment((.guestTRSelector, .guestTRBase, .guestTRLimit, .guestTRAccessRights))
         let ldtr = guestSegment((.guestLDTRSelector, .guestLDTRBase, .guestLDTRLimit, .guestLDTRAccessRights))
         let cs = guestSegment(CPU.guestSegmentFields(.cs)), ss = guestSegment(CPU.guestSegmentFields(.ss))
-        let dataSegments = [SegmentRegister.ds, .es, .fs, .gs].map { guestSegment(CPU.guestSegmentFields($0)) }
+        let ds = guestSegment(CPU.guestSegmentFields(.ds)), es = guestSegment(CPU.guestSegmentFields(.es))
+        let fs = guestSegment(CPU.guestSegmentFields(.fs)), gs = guestSegment(CPU.guestSegmentFields(.gs))
         let v86 = rflags & 0x2_0000 != 0
         if tr.selector & 4 != 0 { return 0 }                                  // TR.TI
         if !ldtr.unusable && ldtr.selector & 4 != 0 { return 0 }              // LDTR.TI
         if !v86 && !unrestricted && ss.rpl != cs.rpl { return 0 }
         if v86 {
-            for seg in [cs, ss] + dataSegments {
+            for seg in [cs, ss, ds, es, fs, gs] {
                 if seg.base != seg.selector << 4 || seg.limit != 0xFFFF || seg.ar != 0xF3 { return 0 }
             }
         }
         // Bases: TR, FS, GS (and a usable LDTR) canonical; CS, and usable SS/DS/ES, below 4 GiB.
-        if !isCanonical(tr.base) || !isCanonical(dataSegments[2].base) || !isCanonical(dataSegments[3].base) { return 0 }
+        if !isCanonical(tr.base) || !isCanonical(fs.base) || !isCanonical(gs.base) { return 0 }
         if !ldtr.unusable && !isCanonical(ldtr.base) { return 0 }
         if cs.base >> 32 != 0 { return 0 }
-        for seg in [ss, dataSegments[0], dataSegments[1]] where !seg.unusable && seg.base >> 32 != 0 { return 0 }
+        for seg in [ss, ds, es] where !seg.unusable && seg.base >> 32 != 0 { return 0 }
         if !v86 {
             // CS: accessed code (9, 11, 13, 15), or accessed read/write data (3) with unrestricted guest.
             switch cs.type {
@@ -111,7 +112,7 @@ extension CPU {
                 guard ss.type == 3 || ss.type == 7, ss.s, ss.present, ss.reservedClear, ss.granularityConsistent
                 else { return 0 }
             }
-            for seg in dataSegments where !seg.unusable {
+            for seg in [ds, es, fs, gs] where !seg.unusable {
                 // Accessed; a code segment must be readable; DPL >= RPL for data and
                 // non-conforming code without unrestricted guest.
                 guard seg.type & 1 != 0, seg.type & 8 == 0 || seg.type & 2 != 0, seg.s, seg.present,

@@ -45,6 +45,7 @@ public struct VMCSField: RawRepresentable, Hashable, Sendable, CustomStringConve
 
     /// Bits of the field's value (high access reads 32 bits). Natural width is 64 bits on
     /// processors that support Intel 64 architecture.
+    @inline(__always)
     public var valueMask: UInt64 {
         if accessType == .high { return 0xFFFF_FFFF }
         switch width {

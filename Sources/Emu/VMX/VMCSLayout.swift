@@ -23,24 +23,33 @@ public enum VMCSLayout {
     public static let slotCount = VMCSField.catalog.count
 
     /// Slots by (width, type, index) for indices below 64: 16 groups of 64, 0xFFFF = no component.
-    private static let slotTable: [UInt16] = {
-        var table = [UInt16](repeating: 0xFFFF, count: 16 * 64)
+    /// Unsafe storage built once and never freed: `key` is below 16 * 64 by construction, so a
+    /// lookup is one load.
+    nonisolated(unsafe) static let slotTable: UnsafeMutablePointer<UInt16> = {
+        let table = UnsafeMutablePointer<UInt16>.allocate(capacity: 16 * 64)
+        table.initialize(repeating: 0xFFFF, count: 16 * 64)
         for (slot, e) in VMCSField.catalog.enumerated() {
             table[key(e.field)] = UInt16(slot)
         }
         return table
     }()
 
-    private static func key(_ f: VMCSField) -> Int {
+    @inline(__always)
+    static func key(_ f: VMCSField) -> Int {
         Int((f.rawValue >> 13) & 3) << 8 | Int((f.rawValue >> 10) & 3) << 6 | Int(f.index & 0x3F)
     }
 
     /// The slot of a component (either access type), or nil when no component has this encoding.
     /// High access exists only for 64-bit fields (SDM 24.11.2).
-    public static func slot(of field: VMCSField) -> Int? {
+    public static func slot(of field: VMCSField) -> Int? { slot(of: field, in: slotTable) }
+
+    /// `slot(of:)` with the table passed in (VMXState keeps a copy of the pointer, so the hot
+    /// paths skip the lazy initialisation check of the static).
+    @inline(__always)
+    static func slot(of field: VMCSField, in table: UnsafeMutablePointer<UInt16>) -> Int? {
         guard !field.hasReservedBits, field.index < 64 else { return nil }
         if field.accessType == .high && field.width != .bits64 { return nil }
-        let s = slotTable[key(field)]
+        let s = table[key(field)]
         return s == 0xFFFF ? nil : Int(s)
     }
 

@@ -19,6 +19,8 @@ extension CPU {
         }
         if launch { vmx.launched = true }
         vmx.nonRoot = true
+        vmx.eptActive = vmx.secondary.contains(.enableEPT)
+        vmx.pendingExit = nil
         startTimers()
         try injectEvent()
         try vmxExitsAtEntry()
@@ -48,6 +50,7 @@ extension CPU {
         vmx.cr0Shadow = vmx.read(.cr0ReadShadow)
         vmx.cr4Shadow = vmx.read(.cr4ReadShadow)
         vmx.tscOffset = vmx.primary.contains(.useTSCOffsetting) ? vmx.read(.tscOffset) : 0
+        vmx.eptPointer = vmx.read(.eptPointer)
     }
 
     /// A segment cache from the VMCS access-rights format (24.4.1): the CPU's attributes use the
@@ -140,8 +143,10 @@ extension CPU {
             rip = (rip &+ vmx.read(.vmEntryInstructionLength)) & ripMask
         }
         halted = false
+        vmx.injectedEventInformation = info
         let outcome = deliverEvent(InterruptEvent(vector: vector, errorCode: source == .exception ? errorCode : nil,
                                                   source: source, trap: trap))
+        vmx.injectedEventInformation = 0
         if case .tripleFault = outcome { try takeVMExit(.tripleFault) }
         // An injected event makes MTF fire before the handler's first instruction (26.6.2).
         if vmx.primary.contains(.monitorTrapFlag) { vmx.mtfPending = true; vmx.eventDeadline = cycles }

@@ -154,8 +154,12 @@ extension CPU {
         // Deliver-error-code is 1 exactly for hardware exceptions #DF, #TS, #NP, #SS, #GP, #PF and
         // #AC, in protected mode or without "unrestricted guest".
         let protectedGuest = !secondary.contains(.unrestrictedGuest) || vmx.read(.guestCR0) & 1 != 0
-        let errorCodeVector: Set<UInt64> = [8, 10, 11, 12, 13, 14, 17]
-        let needsErrorCode = protectedGuest && type == 3 && errorCodeVector.contains(vector)
+        let errorCodeVector: Bool
+        switch vector {
+        case 8, 10, 11, 12, 13, 14, 17: errorCodeVector = true
+        default: errorCodeVector = false
+        }
+        let needsErrorCode = protectedGuest && type == 3 && errorCodeVector
         guard deliverErrorCode == needsErrorCode else { return false }
         guard info & 0x7FFF_F000 == 0 else { return false }   // bits 30:12 reserved
         if deliverErrorCode && vmx.read(.vmEntryExceptionErrorCode) >> 16 != 0 { return false }
@@ -194,13 +198,15 @@ extension CPU {
 
         // 26.2.3: selectors with RPL = 0 and TI = 0; CS and TR not null; SS not null without
         // "host address-space size"; FS, GS, TR, GDTR and IDTR bases canonical.
-        let selectors: [VMCSField] = [.hostESSelector, .hostCSSelector, .hostSSSelector, .hostDSSelector,
-                                      .hostFSSelector, .hostGSSelector, .hostTRSelector]
-        for s in selectors where vmx.read(s) & 7 != 0 { return false }
+        let selectorBits = vmx.read(.hostESSelector) | vmx.read(.hostCSSelector) | vmx.read(.hostSSSelector)
+            | vmx.read(.hostDSSelector) | vmx.read(.hostFSSelector) | vmx.read(.hostGSSelector)
+            | vmx.read(.hostTRSelector)
+        if selectorBits & 7 != 0 { return false }
         if vmx.read(.hostCSSelector) == 0 || vmx.read(.hostTRSelector) == 0 { return false }
         if !hostSize && vmx.read(.hostSSSelector) == 0 { return false }
-        let bases: [VMCSField] = [.hostFSBase, .hostGSBase, .hostTRBase, .hostGDTRBase, .hostIDTRBase]
-        for b in bases where !isCanonical(vmx.read(b)) { return false }
+        guard isCanonical(vmx.read(.hostFSBase)), isCanonical(vmx.read(.hostGSBase)),
+              isCanonical(vmx.read(.hostTRBase)), isCanonical(vmx.read(.hostGDTRBase)),
+              isCanonical(vmx.read(.hostIDTRBase)) else { return false }
 
         // 26.2.4
         if efer & 0x400 == 0 {

@@ -8,6 +8,18 @@ extension Fault {
     /// exit, so that the rest of the instruction is skipped. It is trap-class so that `step()`
     /// keeps the host RIP the exit loaded, and `deliver` ignores it.
     public static let vmExitTaken = Fault(vector: 0xFF, trap: true)
+
+    /// Not an exception: an access caused a VM exit (EPT violation or misconfiguration) that
+    /// `vmx.pendingExit` describes. It is fault-class, so `step()` leaves RIP at the instruction
+    /// (the RIP the exit saves), and `deliver` takes the VM exit.
+    public static let accessVMExit = Fault(vector: 0xFE)
+}
+
+/// A VM exit recorded by the access that caused it and taken when the instruction has been
+/// abandoned (see `Fault.accessVMExit`).
+struct PendingVMExit {
+    var reason: VMExitReason
+    var info: VMExitInformation
 }
 
 /// The exit-information fields of one VM exit (SDM 24.9, 28.2).
@@ -20,6 +32,10 @@ struct VMExitInformation {
     var interruptionErrorCode: UInt64 = 0
     var instructionLength: UInt64 = 0
     var instructionInformation: UInt64 = 0
+    /// IDT-vectoring information and error code: the event being delivered when the exit
+    /// happened (27.2.4), else 0.
+    var idtVectoringInformation: UInt64 = 0
+    var idtVectoringErrorCode: UInt64 = 0
 }
 
 extension CPU {
@@ -57,9 +73,10 @@ extension CPU {
         if let p = info.guestPhysicalAddress { vmx.write(.guestPhysicalAddress, p) }
         vmx.write(.vmExitInterruptionInformation, info.interruptionInformation)
         vmx.write(.vmExitInterruptionErrorCode, info.interruptionErrorCode)
-        // Events are only delivered by exits that have no vectoring information yet: an exit
-        // during event delivery is not reported as such (issue 6, remaining work).
-        vmx.write(.idtVectoringInformation, 0)
+        vmx.write(.idtVectoringInformation, info.idtVectoringInformation)
+        if info.idtVectoringInformation & 0x800 != 0 {
+            vmx.write(.idtVectoringErrorCode, info.idtVectoringErrorCode)
+        }
         vmx.write(.vmExitInstructionLength, info.instructionLength)
         vmx.write(.vmExitInstructionInformation, info.instructionInformation)
         // 28.2.? / 26.6: the valid bit of the VM-entry interruption-information field is cleared.
@@ -71,6 +88,7 @@ extension CPU {
             if !storeMSRs() { vmxAbort(2); return }
         }
         vmx.nonRoot = false
+        vmx.eptActive = false
         vmx.eventDeadline = .max
         vmx.mtfPending = false
         guard loadHostState() else { vmxAbort(3); return }
@@ -85,6 +103,7 @@ extension CPU {
         memory.write(vmx.currentVMCS &+ VMCSLayout.abortIndicatorOffset, size: 4, value: UInt64(indicator))
         vmx.aborted = true
         vmx.nonRoot = false
+        vmx.eptActive = false
         vmx.eventDeadline = .max
         halted = true
     }
@@ -228,20 +247,19 @@ extension CPU {
         let cs = SegmentCache(selector: UInt16(vmx.read(.hostCSSelector)), base: 0, limit: 0xFFFF_FFFF,
                               attributes: hostSize ? 0xA09B : 0xC09B)
         setSegment(.cs, cs)
-        let data: [(SegmentRegister, VMCSField)] = [(.es, .hostESSelector), (.ss, .hostSSSelector),
-                                                    (.ds, .hostDSSelector), (.fs, .hostFSSelector),
-                                                    (.gs, .hostGSSelector)]
-        for (s, field) in data {
-            let selector = UInt16(vmx.read(field))
+        func loadData(_ s: SegmentRegister, _ field: VMCSField, base: UInt64 = 0) {
+            let selector = UInt16(truncatingIfNeeded: vmx.read(field))
             // A null selector makes the register unusable; SS stays usable (a 64-bit host may
             // run with a null SS, which the stack accesses here treat as flat).
             let usable = selector != 0 || s == .ss
-            var c = SegmentCache(selector: selector, base: 0, limit: usable ? 0xFFFF_FFFF : 0,
-                                 attributes: usable ? 0xC093 : 0)
-            if s == .fs { c.base = vmx.read(.hostFSBase) }
-            if s == .gs { c.base = vmx.read(.hostGSBase) }
-            setSegment(s, c)
+            setSegment(s, SegmentCache(selector: selector, base: base, limit: usable ? 0xFFFF_FFFF : 0,
+                                       attributes: usable ? 0xC093 : 0))
         }
+        loadData(.es, .hostESSelector)
+        loadData(.ss, .hostSSSelector)
+        loadData(.ds, .hostDSSelector)
+        loadData(.fs, .hostFSSelector, base: vmx.read(.hostFSBase))
+        loadData(.gs, .hostGSSelector, base: vmx.read(.hostGSBase))
         tr = SegmentCache(selector: UInt16(vmx.read(.hostTRSelector)), base: vmx.read(.hostTRBase),
                           limit: 0x67, attributes: 0x8B)
         ldtr = SegmentCache(selector: 0, base: 0, limit: 0, attributes: 0)

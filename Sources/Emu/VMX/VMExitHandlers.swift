@@ -299,6 +299,10 @@ extension CPU {
     func vmxDeliver(_ fault: Fault) -> DeliveryOutcome {
         let shutdown = DeliveryOutcome.tripleFault(Fault(vector: 8, errorCode: 0))
         if fault == .vmExitTaken { return vmx.aborted ? shutdown : .delivered }
+        if fault == .accessVMExit {
+            takePendingExit()
+            return vmx.aborted ? shutdown : .delivered
+        }
         if vmxExceptionExits(fault) {
             var info = VMExitInformation()
             info.interruptionInformation = UInt64(fault.vector) | 3 << 8 | 1 << 31
@@ -324,6 +328,45 @@ extension CPU {
             return vmx.aborted ? shutdown : .delivered
         }
         return outcome
+    }
+
+    /// The VM exit an access recorded (EPT violation or misconfiguration), with RIP at the
+    /// instruction that made the access.
+    func takePendingExit() {
+        guard let pending = vmx.pendingExit else { return }
+        vmx.pendingExit = nil
+        vmExit(pending.reason, pending.info)
+    }
+
+    /// An access made while delivering `e` through the guest IDT caused a VM exit: the
+    /// IDT-vectoring fields describe the event (SDM 27.2.4): vector, type (0 external interrupt,
+    /// 2 NMI, 3 hardware exception, 4 software interrupt, 5 privileged software exception,
+    /// 6 software exception), error code, valid. An event injected by VM entry is reported with
+    /// the type it was injected with.
+    func vmxExitDuringDelivery(_ e: InterruptEvent) -> DeliveryOutcome {
+        guard var pending = vmx.pendingExit else { return .delivered }
+        vmx.pendingExit = nil
+        var type: UInt64
+        switch e.source {
+        case .exception: type = 3
+        case .software: type = 4
+        case .privilegedSoftware: type = 5
+        case .external: type = e.vector == 2 ? 2 : 0
+        }
+        if vmx.injectedEventInformation & 0x8000_0000 != 0 {
+            type = (vmx.injectedEventInformation >> 8) & 7
+        }
+        var info = UInt64(e.vector) | type << 8 | 1 << 31
+        if let code = e.errorCode {
+            info |= 1 << 11
+            pending.info.idtVectoringErrorCode = UInt64(code)
+        }
+        pending.info.idtVectoringInformation = info
+        // The event was not delivered: an NMI leaves NMIs unblocked (27.3.4 saves blocking by NMI
+        // as it was before delivery).
+        if type == 2 { nmiBlocked = false }
+        vmExit(pending.reason, pending.info)
+        return vmx.aborted ? .tripleFault(Fault(vector: 8, errorCode: 0)) : .delivered
     }
 
     /// The exception bitmap, with the #PF error-code mask/match rule (25.2).

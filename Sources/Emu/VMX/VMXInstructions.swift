@@ -239,6 +239,7 @@ extension CPU {
         let eptp = memory.read(vmx.read(.eptpListAddress) &+ index &* 8, size: 8)
         guard isValidEPTP(eptp) else { try vmExitForInstruction(i, .vmfunc) }
         vmx.write(.eptPointer, eptp)
+        vmx.eptPointer = eptp
         flushTLB()
     }
 

@@ -1,25 +1,32 @@
 /// VMX operation state of one logical processor (SDM vol. 3, chapter 24 and 31): whether it is
 /// in VMX operation, root or non-root, the VMXON pointer, the current-VMCS pointer and the cache
 /// that holds the current VMCS (layout in VMCSLayout.swift).
-public struct VMXState: Sendable {
+///
+/// Every stored property is trivial (the VMCS cache is unsafe storage the CPU owns: `reset()`
+/// keeps it, `deallocate()` frees it), so reading a field through `cpu.vmx` is a load: no copy
+/// of arrays and no reference counting on the VM-entry and VM-exit paths.
+public struct VMXState {
     /// The current-VMCS pointer value meaning "no current VMCS" (SDM 24.1).
     public static let invalidPointer: UInt64 = ~0
 
     /// What the model advertises in the IA32_VMX_* MSRs; it also decides which fields exist.
     public var capabilities = VMXCapabilities() {
-        didSet { fieldSupported = VMXState.supportTable(capabilities) }
+        didSet { VMXState.fillSupportTable(fieldSupported, capabilities) }
     }
     public var inVMXOperation = false
     /// True in VMX non-root operation (set by VM entry, cleared by VM exit).
     public var nonRoot = false
     public var vmxonPointer: UInt64 = VMXState.invalidPointer
     public var currentVMCS: UInt64 = VMXState.invalidPointer
-    /// The current VMCS's fields by catalog slot (zero-extended values).
-    public var fields: [UInt64]
+    /// The current VMCS's fields by catalog slot (zero-extended values), `VMCSLayout.slotCount`
+    /// of them.
+    public let fields: UnsafeMutablePointer<UInt64>
     /// The current VMCS's launch state.
     public var launched = false
     /// Per slot: the component exists in this model.
-    var fieldSupported: [Bool]
+    let fieldSupported: UnsafeMutablePointer<Bool>
+    /// `VMCSLayout.slotTable`.
+    let slotTable = VMCSLayout.slotTable
 
     // MARK: Non-root operation (copied from the VMCS at VM entry, QEMU-style, so that the
     // instruction hooks never look fields up; VMWRITE cannot run in non-root operation)
@@ -47,6 +54,15 @@ public struct VMXState: Sendable {
     /// CR2 before the page walker wrote it, so that a #PF that causes a VM exit leaves CR2
     /// unmodified (SDM 27.1).
     public var cr2BeforePageFault: UInt64 = 0
+    /// "Enable EPT" in non-root operation: guest-physical addresses go through EPT (set by VM
+    /// entry, cleared by VM exit).
+    public var eptActive = false
+    /// The EPTP of the running guest (the VMCS field at VM entry, or EPTP switching's choice).
+    public var eptPointer: UInt64 = 0
+    /// The VM exit an access raised (`Fault.accessVMExit`), taken by `deliver`.
+    var pendingExit: PendingVMExit? = nil
+    /// The VM-entry interruption information of the event VM entry is delivering, else 0.
+    public var injectedEventInformation: UInt64 = 0
     /// Set by a VMX abort (SDM 28.7): the processor shuts down.
     public var aborted = false
     /// Guest DEBUGCTL (the CPU implements no DEBUGCTL bits; kept so VM exits save what entry loaded).
@@ -55,34 +71,54 @@ public struct VMXState: Sendable {
     public var exitCount: UInt64 = 0
 
     public init() {
-        fields = [UInt64](repeating: 0, count: VMCSLayout.slotCount)
-        fieldSupported = VMXState.supportTable(VMXCapabilities())
+        fields = .allocate(capacity: VMCSLayout.slotCount)
+        fieldSupported = .allocate(capacity: VMCSLayout.slotCount)
+        fields.initialize(repeating: 0, count: VMCSLayout.slotCount)
+        fieldSupported.initialize(repeating: false, count: VMCSLayout.slotCount)
+        VMXState.fillSupportTable(fieldSupported, capabilities)
     }
 
-    static func supportTable(_ c: VMXCapabilities) -> [Bool] {
-        VMCSField.catalog.map { c.supports($0.feature) }
+    private init(reusing old: VMXState) {
+        fields = old.fields
+        fieldSupported = old.fieldSupported
+        fields.update(repeating: 0, count: VMCSLayout.slotCount)
+        VMXState.fillSupportTable(fieldSupported, capabilities)
+    }
+
+    /// The power-on state, keeping the VMCS cache's storage.
+    public mutating func reset() { self = VMXState(reusing: self) }
+
+    /// Frees the VMCS cache (the owning CPU's deinit).
+    public func deallocate() {
+        fields.deallocate()
+        fieldSupported.deallocate()
+    }
+
+    static func fillSupportTable(_ table: UnsafeMutablePointer<Bool>, _ c: VMXCapabilities) {
+        for (s, e) in VMCSField.catalog.enumerated() { table[s] = c.supports(e.feature) }
     }
 
     public var hasCurrentVMCS: Bool { currentVMCS != VMXState.invalidPointer }
 
     /// The slot of a supported component, or nil (VMREAD/VMWRITE fail with error 12).
     func supportedSlot(_ encoding: UInt64) -> Int? {
-        guard let s = VMCSLayout.slot(ofEncoding: encoding), s < fieldSupported.count, fieldSupported[s] else {
-            return nil
-        }
+        guard let s = VMCSLayout.slot(ofEncoding: encoding), fieldSupported[s] else { return nil }
         return s
     }
 
     /// Reads a component of the current VMCS as VMREAD sees it (high access: bits 63:32).
+    @inline(__always)
     public func read(_ field: VMCSField) -> UInt64 {
-        guard let s = VMCSLayout.slot(of: field), s < fields.count else { return 0 }
+        guard let s = VMCSLayout.slot(of: field, in: slotTable) else { return 0 }
         return field.accessType == .high ? fields[s] >> 32 : fields[s]
     }
 
     /// Writes a component of the current VMCS as VMWRITE does: the value is truncated to the
-    /// field's width; a high access writes bits 63:32 and keeps bits 31:0.
-    public mutating func write(_ field: VMCSField, _ value: UInt64) {
-        guard let s = VMCSLayout.slot(of: field), s < fields.count else { return }
+    /// field's width; a high access writes bits 63:32 and keeps bits 31:0. (Non-mutating: the
+    /// cache is storage the struct points to.)
+    @inline(__always)
+    public func write(_ field: VMCSField, _ value: UInt64) {
+        guard let s = VMCSLayout.slot(of: field, in: slotTable) else { return }
         if field.accessType == .high {
             fields[s] = fields[s] & 0xFFFF_FFFF | (value & 0xFFFF_FFFF) << 32
         } else {

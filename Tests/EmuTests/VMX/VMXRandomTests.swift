@@ -97,7 +97,7 @@ import Testing
             }
             #expect(isArchitectural(outcome), "step \(step): \(outcome)")
             // Guest-controlled data never makes the state inconsistent.
-            #expect(m.cpu.vmx.fields.count == VMCSLayout.slotCount)
+            #expect(VMCSLayout.slotCount == VMCSField.catalog.count)
             if !m.cpu.vmx.inVMXOperation { #expect(!m.cpu.vmx.hasCurrentVMCS) }
         }
     }
