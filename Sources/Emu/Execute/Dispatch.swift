@@ -9,7 +9,7 @@ extension CPU {
         rip = (start &+ UInt64(i.pointee.length)) & ripMask
         let singleStep = controlFlags & RFlags.trap.rawValue != 0
         do {
-            try execute(i.pointee)
+            try execute(i)
         } catch {
             if !error.trap { rip = start }
             throw error
@@ -35,8 +35,10 @@ extension CPU {
         throw Fault(vector: 1, trap: true)
     }
 
-    @inline(__always)
-    func execute(_ i: Instruction) throws(Fault) {
+    /// Instructions without a specialised handler (`Handler.generic`).
+    @inline(never)
+    func executeGeneric(_ p: UnsafePointer<Instruction>) throws(Fault) {
+        let i = p.pointee
         switch i.op {
         case .add, .or, .adc, .sbb, .and, .sub, .xor, .cmp: try executeALU(i)
         case .test: try executeTest(i)
