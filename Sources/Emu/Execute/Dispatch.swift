@@ -1,5 +1,14 @@
 /// The interpreter's dispatch: one dense switch over `Op` (DESIGN.md, hot path rules).
 extension CPU {
+    /// Runs instructions until `cycles` reaches `deadline`, `attention.pending` becomes nonzero
+    /// or the CPU halts (the run loop's inner loop, kept here so `step()` is inlined into it).
+    public func run(until deadline: UInt64, attention: Attention) throws(Fault) {
+        while cycles < deadline {
+            try step()
+            if attention.pending != 0 || halted { break }
+        }
+    }
+
     /// Executes one instruction: fetch (decoded-instruction cache), advance RIP, execute.
     /// A fault leaves RIP at the faulting instruction (trap-class events leave it past it).
     @inline(__always)
@@ -14,15 +23,23 @@ extension CPU {
             if !error.trap { rip = start }
             throw error
         }
+        instructionsRetired &+= 1
+        cycles &+= 1
+        if _slowPath(cycles >= eventCycle || singleStep) { try instructionBoundary(singleStep: singleStep) }
+    }
+
+    /// The end of an instruction that left work for its boundary (`eventCycle`): the interrupt
+    /// shadow, the VMX preemption timer, monitor trap flag and interrupt/NMI windows
+    /// (VMX/VMXTimers.swift), and the single-step trap, in that order.
+    @inline(never)
+    func instructionBoundary(singleStep: Bool) throws(Fault) {
         if interruptShadow != 0 {
             // A shadow lasts until the end of the instruction after the one that set it.
             interruptShadow = interruptShadow & CPU.shadowSetNow != 0 ? interruptShadow & ~CPU.shadowSetNow : 0
         }
-        instructionsRetired &+= 1
-        cycles &+= 1
-        // VMX preemption timer, monitor trap flag, interrupt/NMI windows (VMX/VMXTimers.swift).
-        if _slowPath(cycles >= vmx.eventDeadline) { try vmxEventDeadline() }
-        if _slowPath(singleStep) { try singleStepTrap() }
+        eventCycle = interruptShadow != 0 ? 0 : vmx.eventDeadline
+        if cycles >= vmx.eventDeadline { try vmxEventDeadline() }
+        if singleStep { try singleStepTrap() }
     }
 
     /// EFLAGS.TF set when an instruction began: a #DB trap after it completes, with DR6.BS set
