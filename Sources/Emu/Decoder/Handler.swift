@@ -13,6 +13,9 @@ public enum Handler: UInt8, Sendable {
     case addRR, orRR, andRR, subRR, xorRR, cmpRR, testRR
     case addRI, orRI, andRI, subRI, xorRI, cmpRI, testRI
     case incR, decR
+    /// Shifts and rotates of a register by an immediate or implicit count whose masked value is
+    /// not 0; the masked count is in `src`.
+    case rolRI, rorRI, shlRI, shrRI, sarRI
     case jcc, jmp
 
     /// The handler for `insn`, with the operand registers it uses: (handler, dst, src).
@@ -26,6 +29,19 @@ public enum Handler: UInt8, Sendable {
         let size = insn.size
         let wide = size == 4 || size == 8
         let register = insn.mod == 3
+        if wide && register && (insn.form == .rmImm || insn.form == .rmOne) {
+            let count = UInt8(truncatingIfNeeded: insn.form == .rmOne ? 1 : insn.immediate) & (size == 8 ? 0x3F : 0x1F)
+            let handler: Handler?
+            switch insn.op {
+            case .rol: handler = .rolRI
+            case .ror: handler = .rorRI
+            case .shl: handler = .shlRI
+            case .shr: handler = .shrRI
+            case .sar: handler = .sarRI
+            default: handler = nil
+            }
+            if let handler { return count == 0 ? generic : (handler, insn.rm, count) }
+        }
         // Destination and source registers of the two-operand forms.
         let dst: UInt8, src: UInt8
         switch insn.form {

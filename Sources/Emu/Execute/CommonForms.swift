@@ -47,6 +47,11 @@ extension CPU {
             regs[d] = r
             flags.eager = carry
             flags.set(inc ? .inc : .dec, size: size, a: a, b: 1, result: r)
+        case .rolRI: shiftRegister(.rol, p)
+        case .rorRI: shiftRegister(.ror, p)
+        case .shlRI: shiftRegister(.shl, p)
+        case .shrRI: shiftRegister(.shr, p)
+        case .sarRI: shiftRegister(.sar, p)
         case .jcc:
             if flags.condition(p.pointee.sub) {
                 rip = try nearBranchTarget(rip &+ p.pointee.immediate, size: p.pointee.size)
@@ -87,6 +92,16 @@ extension CPU {
         case .cmpRR, .cmpRI, .testRR, .testRI: break
         default: registers[Int(p.pointee.dst)] = r
         }
+    }
+
+    /// A shift or rotate of register `dst` by the masked count `src` (`executeShift`).
+    @inline(__always)
+    func shiftRegister(_ op: Op, _ p: UnsafePointer<Instruction>) {
+        let size = p.pointee.size
+        let d = Int(p.pointee.dst)
+        let (r, f) = shifted(op, registers[d] & CPU.mask(size), count: UInt64(p.pointee.src), size: size)
+        registers[d] = r
+        flags.bits = f
     }
 
     /// The offset of the memory operand of the instruction at `p` (`effectiveAddress`).
