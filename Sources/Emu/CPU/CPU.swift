@@ -15,7 +15,16 @@ public final class CPU {
         }
     }
     public let segments: UnsafeMutablePointer<SegmentCache>
-    public var codeMode: CodeMode = .real
+    public var codeMode: CodeMode = .real {
+        didSet {
+            ripMask = codeMode == .long64 ? UInt64.max : codeMode == .protected32 ? 0xFFFF_FFFF : 0xFFFF
+            decodeTagBits = DecodeCache.tag(physical: 0, mode: codeMode, vendor: vendor)
+        }
+    }
+    /// Masks an instruction pointer to the current code size (follows `codeMode`).
+    private(set) var ripMask: UInt64 = 0xFFFF
+    /// The decoded-instruction cache tag of the current mode without the address (follows `codeMode`).
+    private(set) var decodeTagBits: UInt64
     public var cpl: UInt8 = 0 {
         didSet {
             // TLB entries hold permission decisions made at user or supervisor level.
@@ -59,7 +68,13 @@ public final class CPU {
     /// Interrupt shadow (SDM vol. 3, 6.8.3): bit 0 = blocking by STI (maskable interrupts),
     /// bit 1 = blocking by MOV SS/POP SS (also #DB traps). It holds during the next instruction
     /// and ends after it; bit 7 (`shadowSetNow`) marks a shadow set by the current instruction.
-    public var interruptShadow: UInt8 = 0
+    public var interruptShadow: UInt8 = 0 {
+        didSet { if interruptShadow != 0 { eventCycle = 0 } }
+    }
+    /// The instruction boundary work of `step()` (interrupt shadow, VMX timers and windows) is
+    /// done after an instruction that leaves `cycles >= eventCycle`; it is at most the VMX event
+    /// deadline, and 0 while an interrupt shadow is held.
+    var eventCycle: UInt64 = .max
     static let shadowSetNow: UInt8 = 0x80
     /// NMIs blocked from NMI delivery until the next IRET (SDM vol. 3, 6.7.1).
     public var nmiBlocked = false
@@ -77,6 +92,7 @@ public final class CPU {
         tlb = TLB()
         decodeCache = DecodeCache()
         pageGenerations = memory.generation
+        decodeTagBits = DecodeCache.tag(physical: 0, mode: .real, vendor: vendor)
         cpuidModel = CPUIDModel(vendor: vendor)
         reset()
     }
@@ -147,11 +163,6 @@ public final class CPU {
         } else {
             codeMode = cs.defaultBig ? .protected32 : .protected16
         }
-    }
-
-    /// Masks an instruction pointer to the current code size.
-    @inline(__always) var ripMask: UInt64 {
-        codeMode == .long64 ? UInt64.max : codeMode == .protected32 ? 0xFFFF_FFFF : 0xFFFF
     }
 }
 

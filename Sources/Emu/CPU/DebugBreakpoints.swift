@@ -68,6 +68,7 @@ extension CPU {
     /// Before fetching an instruction: instruction breakpoints (a fault, 18.2.4.1) unless RF
     /// is set. DR6.B0-B3 report the breakpoints that matched.
     func debugBeforeInstruction() throws(Fault) {
+        eventCycle = 0   // debugAfterInstruction runs at this instruction's boundary
         var b = systemRegisters.breakpoints
         b.hits = 0
         b.armed = true

@@ -11,7 +11,7 @@ extension CPU {
         if e.tag == page {
             let physical = e.physicalPage << 12 | (linear & 0xFFF)
             let slot = decodeCache.slots + DecodeCache.slot(physical: physical)
-            if slot.pointee.tag == DecodeCache.tag(physical: physical, mode: codeMode, vendor: vendor)
+            if slot.pointee.tag == physical | decodeTagBits
                 && slot.pointee.generation == pageGenerations[Int(e.physicalPage)] {
                 return UnsafePointer(decodeCache.instructionPointer(slot))
             }

@@ -185,6 +185,7 @@ public enum Decoder {
             if vendor == .amd && prefixes.contains(.lock) { insn.reg |= 8 }
         default: break
         }
+        (insn.handler, insn.dst, insn.src) = Handler.select(insn)
         return insn
     }
 

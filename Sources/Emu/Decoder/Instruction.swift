@@ -36,6 +36,11 @@ public struct Instruction: Sendable, Equatable {
     public var immediate: UInt64 = 0
     /// Second immediate: ENTER's nesting level, a far pointer's selector.
     public var immediate2: UInt16 = 0
+    /// How the interpreter executes it (`Handler.select`), and the registers a specialised
+    /// handler reads and writes.
+    public var handler: Handler = .generic
+    public var dst: UInt8 = 0
+    public var src: UInt8 = 0
 
     public static let noRegister: UInt8 = 16
     public static let ripRegister: UInt8 = 17

@@ -1,5 +1,14 @@
 /// The interpreter's dispatch: one dense switch over `Op` (DESIGN.md, hot path rules).
 extension CPU {
+    /// Runs instructions until `cycles` reaches `deadline`, `attention.pending` becomes nonzero
+    /// or the CPU halts (the run loop's inner loop, kept here so `step()` is inlined into it).
+    public func run(until deadline: UInt64, attention: Attention) throws(Fault) {
+        while cycles < deadline {
+            try step()
+            if attention.pending != 0 || halted { break }
+        }
+    }
+
     /// Executes one instruction: fetch (decoded-instruction cache), advance RIP, execute.
     /// A fault leaves RIP at the faulting instruction (trap-class events leave it past it).
     @inline(__always)
@@ -11,21 +20,29 @@ extension CPU {
         rip = (start &+ UInt64(i.pointee.length)) & ripMask
         let singleStep = controlFlags & RFlags.trap.rawValue != 0
         do {
-            try execute(i.pointee)
+            try execute(i)
         } catch {
             if !error.trap { rip = start }
             throw error
         }
+        instructionsRetired &+= 1
+        cycles &+= 1
+        if _slowPath(cycles >= eventCycle || singleStep) { try instructionBoundary(singleStep: singleStep) }
+    }
+
+    /// The end of an instruction that left work for its boundary (`eventCycle`): the interrupt
+    /// shadow, the VMX preemption timer, monitor trap flag and interrupt/NMI windows
+    /// (VMX/VMXTimers.swift), and the single-step trap, in that order.
+    @inline(never)
+    func instructionBoundary(singleStep: Bool) throws(Fault) {
         if interruptShadow != 0 {
             // A shadow lasts until the end of the instruction after the one that set it.
             interruptShadow = interruptShadow & CPU.shadowSetNow != 0 ? interruptShadow & ~CPU.shadowSetNow : 0
         }
-        instructionsRetired &+= 1
-        cycles &+= 1
-        // VMX preemption timer, monitor trap flag, interrupt/NMI windows (VMX/VMXTimers.swift).
-        if _slowPath(cycles >= vmx.eventDeadline) { try vmxEventDeadline() }
-        if _slowPath(systemRegisters.breakpoints.attention) { try debugAfterInstruction(singleStep: singleStep) }
-        if _slowPath(singleStep) { try singleStepTrap() }
+        eventCycle = interruptShadow != 0 || systemRegisters.breakpoints.attention ? 0 : vmx.eventDeadline
+        if cycles >= vmx.eventDeadline { try vmxEventDeadline() }
+        if systemRegisters.breakpoints.attention { try debugAfterInstruction(singleStep: singleStep) }
+        if singleStep { try singleStepTrap() }
     }
 
     /// EFLAGS.TF set when an instruction began: a #DB trap after it completes, with DR6.BS set
@@ -38,8 +55,10 @@ extension CPU {
         throw Fault(vector: 1, trap: true)
     }
 
-    @inline(__always)
-    func execute(_ i: Instruction) throws(Fault) {
+    /// Instructions without a specialised handler (`Handler.generic`).
+    @inline(never)
+    func executeGeneric(_ p: UnsafePointer<Instruction>) throws(Fault) {
+        let i = p.pointee
         switch i.op {
         case .add, .or, .adc, .sbb, .and, .sub, .xor, .cmp: try executeALU(i)
         case .test: try executeTest(i)

@@ -61,6 +61,15 @@ extension CPU {
         let count = shiftCountOperand(i) & (size == 8 ? 0x3F : 0x1F)
         let v = try readRMForUpdate(i, size: size)
         if count == 0 { zeroExtendUnshifted(i, v); return }
+        let (r, f) = shifted(i.op, v, count: count, size: size)
+        try writeRM(i, size: size, r)
+        flags.bits = f
+    }
+
+    /// The result and the new status flags (as RFLAGS bits) of shift or rotate `op` of `v` by a
+    /// masked count other than 0.
+    @inline(__always)
+    func shifted(_ op: Op, _ v: UInt64, count: UInt64, size: UInt8) -> (UInt64, UInt64) {
         let n = UInt64(size) &* 8
         let m = CPU.mask(size)
         let msb = n &- 1
@@ -68,10 +77,10 @@ extension CPU {
         let r: UInt64
         var cf: UInt64
         var f: UInt64
-        switch i.op {
+        switch op {
         case .rol, .ror:
             let c = count & msb
-            if i.op == .rol {
+            if op == .rol {
                 r = (v &<< c | CPU.shiftedRight(v, n &- c)) & m
                 cf = r & 1
                 f = ((r &>> msb) ^ cf) != 0 ? of : 0
@@ -89,12 +98,12 @@ extension CPU {
                 // as they are; OF (undefined) still follows the count-1 formula (AMD Zen 4 host).
                 r = v
                 cf = oldCF
-                if i.op == .rcl {
+                if op == .rcl {
                     f = ((r &>> msb) ^ cf) != 0 ? of : 0
                 } else {
                     f = ((r &>> msb) ^ (r &>> (msb &- 1))) & 1 != 0 ? of : 0
                 }
-            } else if i.op == .rcl {
+            } else if op == .rcl {
                 r = (CPU.shiftedLeft(v, c) | oldCF &<< (c &- 1) | CPU.shiftedRight(v, n &+ 1 &- c)) & m
                 cf = (v &>> (n &- c)) & 1
                 f = ((r &>> msb) ^ cf) != 0 ? of : 0
@@ -120,8 +129,7 @@ extension CPU {
             cf = UInt64(bitPattern: s &>> Int64(count &- 1)) & 1
             f = CPU.zeroSignParityBits(r, size: size) | shiftAuxiliaryCarry
         }
-        try writeRM(i, size: size, r)
-        flags.bits = f | cf
+        return (r, f | cf)
     }
 
     func executeShiftDouble(_ i: Instruction) throws(Fault) {

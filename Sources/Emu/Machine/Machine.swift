@@ -155,10 +155,7 @@ public final class Machine {
                 attention.pending &= Attention.interrupt
                 do {
                     if attention.pending == 0 {
-                        while cpu.cycles < deadline {
-                            try cpu.step()
-                            if attention.pending != 0 || cpu.halted { break }
-                        }
+                        try cpu.run(until: deadline, attention: attention)
                     } else if cpu.cycles < deadline {
                         try cpu.step()   // INTR pending but not deliverable: one instruction at a time
                     }

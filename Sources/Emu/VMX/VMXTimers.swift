@@ -1,8 +1,8 @@
 /// VM exits at instruction boundaries: the VMX-preemption timer (reason 52, SDM 26.5.1), the
 /// monitor trap flag (37, 26.5.2), the interrupt window (7) and the NMI window (8) (26.7.5,
-/// 26.7.6). `CPU.step()` compares `cycles` with `vmx.eventDeadline` after each instruction
-/// (the only VMX check in the dispatch loop); the deadline is the earliest cycle at which one of
-/// these may be due, and all ones when none is armed.
+/// 26.7.6). The deadline is the earliest cycle at which one of these may be due, and all ones
+/// when none is armed; `CPU.step()` checks it after an instruction through `CPU.eventCycle`,
+/// which is never later (Execute/Dispatch.swift).
 extension CPU {
     /// Arms the preemption timer (its value counts down each time bit X of the TSC changes, X =
     /// IA32_VMX_MISC[4:0]) and the per-instruction checks.
@@ -33,6 +33,7 @@ extension CPU {
             deadline = min(deadline, at)
         }
         vmx.eventDeadline = deadline
+        eventCycle = min(eventCycle, deadline)
     }
 
     /// The VM exits due before the first guest instruction (26.7.4-26.7.6).
@@ -42,7 +43,7 @@ extension CPU {
         recomputeEventDeadline(insideInstruction: true)
     }
 
-    /// Called by `step()` when `cycles >= vmx.eventDeadline`: an instruction has completed.
+    /// Called at an instruction boundary when `cycles >= vmx.eventDeadline`: an instruction has completed.
     @inline(never)
     func vmxEventDeadline() throws(Fault) {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
