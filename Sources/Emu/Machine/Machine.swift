@@ -13,7 +13,8 @@
 ///     0x3F8-0x3FF                         COM1, 16550A UART -> IRQ4
 ///     0x604-0x605                         ACPI PM1a control: S5 power-off (`PowerManagementControl`)
 ///
-/// Memory-mapped: a local APIC per processor at IA32_APIC_BASE (default 0xFEE00000, `APICBus`).
+/// Memory-mapped: a local APIC per processor at IA32_APIC_BASE (default 0xFEE00000, `APICBus`),
+/// the IOAPIC at 0xFEC00000 (ISA IRQ n -> input n, IRQ0 -> input 2: `ISAInterruptRouter`).
 ///
 /// Unassigned ports read as all ones. Time comes from `clock` (Machine/Clock.swift).
 public final class Machine {
@@ -31,6 +32,9 @@ public final class Machine {
     public let attention: Attention
     public let clock: Clock
     public let pic: PICPair
+    public let ioapic: IOAPIC
+    /// The ISA interrupt lines: to the 8259A pair and to the IOAPIC.
+    public let irqs: ISAInterruptRouter
     public let pit: PIT8254
     public let rtc: CMOSRTC
     public let portB: SystemControlPortB
@@ -80,12 +84,18 @@ public final class Machine {
             apicBus.add(a)
         }
         pic = PICPair(attention: attention)
-        pit = PIT8254(clock: clock, irq: pic)
+        let ioapic = IOAPIC(bus: apicBus)
+        self.ioapic = ioapic
+        apicBus.eoiReceiver = { [unowned ioapic] vector in ioapic.endOfInterrupt(vector: vector) }
+        memory.map(MMIORegion(start: IOAPIC.defaultBase, length: 0x1000, device: ioapic))
+        let isa = ISAInterruptRouter(pic: pic, ioapic: ioapic)
+        irqs = isa
+        pit = PIT8254(clock: clock, irq: isa)
         portB = SystemControlPortB(pit: pit, clock: clock)
-        rtc = CMOSRTC(clock: clock, irq: pic, time: config.rtcTime, memorySize: config.memorySize)
+        rtc = CMOSRTC(clock: clock, irq: isa, time: config.rtcTime, memorySize: config.memorySize)
         a20 = A20Gate()
         keyboardController = KeyboardController(attention: attention, a20: a20)
-        com1 = UART16550(base: 0x3F8, sink: self.serialSink, irq: pic, irqNumber: 4)
+        com1 = UART16550(base: 0x3F8, sink: self.serialSink, irq: isa, irqNumber: 4)
         debugExit = DebugExitPort(base: 0xF4, size: 4, attention: attention)
         for range in PICPair.ports { ports.attach(pic, ports: range) }
         ports.attach(pit, ports: pit.ports)
