@@ -11,7 +11,7 @@
 ///   on the AMD model RDPID and the LOCK MOV CR0 alias of CR8 as Zen 2 has them), the speculation
 ///   controls (there is no speculation, so they are plain storage) and the invariant TSC.
 /// - clear until their issues land: FPU, MMX, FXSR, SSE*, AVX*, XSAVE/OSXSAVE (so leaf 0Dh is
-///   all zero and XCR0 cannot be written), CLFLUSH, RDRAND, the local APIC and x2APIC, MCE/MCA,
+///   all zero and XCR0 cannot be written), CLFLUSH, RDRAND, MCE/MCA,
 ///   UMIP (SLDT/STR must check it first), LA57 (neither part has it), and the
 ///   virtualisation bits: CPUID.1:ECX.VMX and 8000_0001h:ECX.SVM stay clear until the VMX and
 ///   SVM issues set `vmx` / `svm`.
@@ -27,6 +27,11 @@ public struct CPUIDModel: Sendable {
     // the manuals. They follow the model; the virtualisation issues switch `vmx`/`svm` on.
     public var vmx = false
     public var svm = false
+    /// The on-chip APIC (leaf 1 EDX[9]), x2APIC mode (ECX[21]) and the TSC-deadline timer
+    /// (ECX[24]): set by `Machine`, which builds the local APICs (Devices/LocalAPIC.swift).
+    public var localAPIC = false
+    public var x2APIC = false
+    public var tscDeadline = false
     public let pcid: Bool
     public let invpcid: Bool
     public let pku: Bool
@@ -112,14 +117,16 @@ public struct CPUIDModel: Sendable {
         if monitor { c |= 1 << 3 }
         if vmx { c |= 1 << 5 }
         if pcid { c |= 1 << 17 }
+        if x2APIC { c |= 1 << 21 }
+        if tscDeadline { c |= 1 << 24 }
         if xsave { c |= 1 << 26 }
         return c
     }
 
-    /// DE, PSE, TSC, MSR, PAE, CX8, SEP, MTRR, PGE, CMOV, PAT, PSE-36.
+    /// VME, DE, PSE, TSC, MSR, PAE, CX8, SEP, MTRR, PGE, CMOV, PAT, PSE-36; APIC with a machine.
     var leaf1EDX: UInt32 {
         (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 12)
-            | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 17)
+            | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 17) | (localAPIC ? 1 << 9 : 0)
     }
 
     /// FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, ADX, SMAP.

@@ -196,6 +196,7 @@ extension CPU {
     func writeCR8(_ value: UInt64) throws(Fault) {
         if value & ~0xF != 0 { throw .generalProtection(0) }
         cr8 = value
+        localAPIC?.taskPriorityChanged()
     }
 
     /// WRMSR to IA32_EFER (SDM vol. 3, 10.8.5; APM vol. 2, 3.1.7).

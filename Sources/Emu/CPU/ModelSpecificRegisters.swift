@@ -69,6 +69,7 @@ extension CPU {
 
     /// RDMSR of `index`, or #GP(0) when the model has no such MSR.
     public func readMSR(_ index: UInt32) throws(Fault) -> UInt64 {
+        if let apic = localAPIC, let v = try apic.readMSR(index) { return v }
         let intel = vendor == .intel
         let s = systemRegisters
         switch index {
@@ -118,6 +119,7 @@ extension CPU {
     /// WRMSR of `value` to `index`: #GP(0) for MSRs the model lacks, read-only MSRs and
     /// reserved bits.
     public func writeMSR(_ index: UInt32, _ value: UInt64) throws(Fault) {
+        if let apic = localAPIC, try apic.writeMSR(index, value) { return }
         let intel = vendor == .intel
         let gp = Fault.generalProtection(0)
         switch index {

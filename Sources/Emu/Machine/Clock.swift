@@ -33,10 +33,11 @@ public final class Clock {
     /// The earliest armed deadline, or `never`.
     public private(set) var nextDeadline: UInt64 = Clock.never
 
-    public init(attention: Attention) {
+    public init(attention: Attention, cpus: Int = 1) {
         self.attention = attention
-        deadlines = [UInt64](repeating: Clock.never, count: ClockEvent.allCases.count)
-        handlers = [ClockEventHandler?](repeating: nil, count: ClockEvent.allCases.count)
+        let n = ClockEvent.slotCount(cpus: cpus)
+        deadlines = [UInt64](repeating: Clock.never, count: n)
+        handlers = [ClockEventHandler?](repeating: nil, count: n)
     }
 
     /// The current virtual time in cycles.
@@ -75,10 +76,10 @@ public final class Clock {
         let t = now
         for _ in 0..<64 {
             guard nextDeadline <= t else { return }
-            for e in ClockEvent.allCases where deadlines[e.rawValue] <= t {
-                deadlines[e.rawValue] = Clock.never
+            for k in deadlines.indices where deadlines[k] <= t {
+                deadlines[k] = Clock.never
                 recomputeNext()
-                handlers[e.rawValue]?.clockEvent(e, now: t)
+                handlers[k]?.clockEvent(ClockEvent(rawValue: k), now: t)
             }
         }
     }
@@ -118,12 +119,22 @@ public final class Clock {
     public static func cycle(ofRTCTick t: UInt64) -> UInt64 { scaleUp(t, 15_625_000, 512) }
 }
 
-/// The event slots, one per timer source.
-public enum ClockEvent: Int, CaseIterable, Sendable {
+/// The event slots, one per timer source: the fixed devices, then one local APIC timer per
+/// processor.
+public struct ClockEvent: Hashable, Sendable {
+    public let rawValue: Int
+
     /// 8254 channel 0: the next rising edge of OUT0 (IRQ0).
-    case pit0
+    public static let pit0 = ClockEvent(rawValue: 0)
     /// MC146818: the next periodic, update-ended or alarm interrupt.
-    case rtc
+    public static let rtc = ClockEvent(rawValue: 1)
+    /// HPET: the next comparator match.
+    public static let hpet = ClockEvent(rawValue: 2)
+    /// The local APIC timer of processor `cpu`.
+    public static func apicTimer(_ cpu: Int) -> ClockEvent { ClockEvent(rawValue: 3 + cpu) }
+
+    /// The number of slots a machine with `cpus` processors needs.
+    public static func slotCount(cpus: Int) -> Int { 3 + cpus }
 }
 
 /// A device that owns clock events.

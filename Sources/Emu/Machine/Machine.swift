@@ -13,16 +13,28 @@
 ///     0x3F8-0x3FF                         COM1, 16550A UART -> IRQ4
 ///     0x604-0x605                         ACPI PM1a control: S5 power-off (`PowerManagementControl`)
 ///
+/// Memory-mapped: a local APIC per processor at IA32_APIC_BASE (default 0xFEE00000, `APICBus`),
+/// the IOAPIC at 0xFEC00000 (ISA IRQ n -> input n, IRQ0 -> input 2: `ISAInterruptRouter`).
+///
 /// Unassigned ports read as all ones. Time comes from `clock` (Machine/Clock.swift).
 public final class Machine {
     public let config: MachineConfig
     public let memory: PhysicalMemory
     public let ports: PortBus
-    public let cpu: CPU
+    /// The processors; `cpus[0]` is the bootstrap processor, the others wait for INIT-SIPI-SIPI.
+    public let cpus: [CPU]
+    /// The bootstrap processor.
+    public var cpu: CPU { cpus[0] }
+    /// `apics[i]` is the local APIC of `cpus[i]`.
+    public let apics: [LocalAPIC]
+    public let apicBus: APICBus
     /// Checked once per instruction by the run loop; devices raise it.
     public let attention: Attention
     public let clock: Clock
     public let pic: PICPair
+    public let ioapic: IOAPIC
+    /// The ISA interrupt lines: to the 8259A pair and to the IOAPIC.
+    public let irqs: ISAInterruptRouter
     public let pit: PIT8254
     public let rtc: CMOSRTC
     public let portB: SystemControlPortB
@@ -40,8 +52,12 @@ public final class Machine {
         guard let memory = PhysicalMemory(size: config.memorySize) else { throw .cannotAllocateRAM(config.memorySize) }
         self.memory = memory
         ports = PortBus()
-        cpu = CPU(vendor: config.vendor, memory: memory, ports: ports)
-        attention = Attention()
+        let cpuCount = max(1, config.cpuCount)
+        let ports = self.ports
+        let cpus = (0..<cpuCount).map { _ in CPU(vendor: config.vendor, memory: memory, ports: ports) }
+        self.cpus = cpus
+        let attention = Attention()
+        self.attention = attention
         if let serialSink {
             self.serialSink = serialSink
         } else {
@@ -51,15 +67,35 @@ public final class Machine {
             case .file(let path): self.serialSink = try FileDescriptorSerialSink(path: path)
             }
         }
-        clock = Clock(attention: attention)
-        clock.cpu = cpu
+        let clock = Clock(attention: attention, cpus: cpuCount)
+        self.clock = clock
+        clock.cpu = cpus[0]
+        let apicBus = APICBus(memory: memory)
+        self.apicBus = apicBus
+        apics = cpus.indices.map { i in
+            LocalAPIC(index: i, cpu: cpus[i], clock: clock, attention: attention, bsp: i == 0)
+        }
+        for (c, a) in zip(cpus, apics) {
+            c.localAPIC = a
+            c.cpuidModel.apicID = UInt32(a.index)
+            c.cpuidModel.localAPIC = true
+            c.cpuidModel.x2APIC = true
+            c.cpuidModel.tscDeadline = config.vendor == .intel
+            apicBus.add(a)
+        }
         pic = PICPair(attention: attention)
-        pit = PIT8254(clock: clock, irq: pic)
+        let ioapic = IOAPIC(bus: apicBus)
+        self.ioapic = ioapic
+        apicBus.eoiReceiver = { [unowned ioapic] vector in ioapic.endOfInterrupt(vector: vector) }
+        memory.map(MMIORegion(start: IOAPIC.defaultBase, length: 0x1000, device: ioapic))
+        let isa = ISAInterruptRouter(pic: pic, ioapic: ioapic)
+        irqs = isa
+        pit = PIT8254(clock: clock, irq: isa)
         portB = SystemControlPortB(pit: pit, clock: clock)
-        rtc = CMOSRTC(clock: clock, irq: pic, time: config.rtcTime, memorySize: config.memorySize)
+        rtc = CMOSRTC(clock: clock, irq: isa, time: config.rtcTime, memorySize: config.memorySize)
         a20 = A20Gate()
         keyboardController = KeyboardController(attention: attention, a20: a20)
-        com1 = UART16550(base: 0x3F8, sink: self.serialSink, irq: pic, irqNumber: 4)
+        com1 = UART16550(base: 0x3F8, sink: self.serialSink, irq: isa, irqNumber: 4)
         debugExit = DebugExitPort(base: 0xF4, size: 4, attention: attention)
         for range in PICPair.ports { ports.attach(pic, ports: range) }
         ports.attach(pit, ports: pit.ports)
@@ -75,9 +111,13 @@ public final class Machine {
     }
 
     /// What a PC's firmware leaves behind for the OS: on a VMX model, IA32_FEATURE_CONTROL
-    /// locked with VMX enabled outside SMX (SDM vol. 3, 24.7), as BIOSes do.
+    /// locked with VMX enabled outside SMX (SDM vol. 3, 24.7), as BIOSes do; the bootstrap
+    /// processor's APIC in virtual-wire mode; the application processors halted in
+    /// wait-for-SIPI, as the BIOS leaves them after its own INIT-SIPI-SIPI round.
     func applyFirmwareSettings() {
-        if cpu.cpuidModel.vmx { cpu.systemRegisters.featureControl = 0x5 }
+        for c in cpus where c.cpuidModel.vmx { c.systemRegisters.featureControl = 0x5 }
+        apics[0].applyFirmwareSettings()
+        for a in apics.dropFirst() { a.holdForStartup() }
     }
 
     /// Loads a kernel file. Its Multiboot command line is the file name, a space and
@@ -113,73 +153,119 @@ public final class Machine {
     /// prompt, progress dots) shows up while the guest runs on; about 15 ms of host time.
     static let flushQuantum: UInt64 = 1 << 20
 
-    /// The hot loop: one instruction, then one test of the attention word and HLT. No
-    /// allocation, closure or existential call per instruction (DESIGN.md, hot path rules).
-    /// The inner loop runs to the next deadline: the cycle budget, the next output flush or
-    /// the clock's next event, whichever comes first.
-    ///
-    /// Between runs of the inner loop (instruction boundaries): due clock events fire, then an
-    /// external interrupt is taken if the PIC's INTR is asserted, RFLAGS.IF = 1 and no STI or
-    /// MOV SS shadow holds (SDM vol. 3, 6.8.1 and 6.8.3). A halted CPU with IF = 1 sleeps to
-    /// the next clock event; with IF = 0, or with no event armed, nothing can wake it.
-    /// While INTR is asserted and not deliverable the attention bit stays set, so the loop
-    /// re-checks after every instruction until IF opens (or the request goes away).
+    /// Virtual cycles each processor runs before the next one's turn (SMP only): about 10 us.
+    static let smpQuantum: UInt64 = 10_000
+
+    /// Runs the processors. One processor runs to the end in one piece. Several run round-robin
+    /// in fixed quanta of virtual time on this thread (DESIGN.md): in each round every processor
+    /// runs until its cycle counter reaches the round's end, so all counters agree at round
+    /// boundaries and a run is reproducible to the cycle.
     func runLoop() -> MachineExit {
-        let cpu = self.cpu
-        let attention = self.attention
-        let clock = self.clock
         let budget = config.maxCycles ?? UInt64.max
         var nextFlush = Machine.flushQuantum
-        while true {
-            // An instruction boundary: due events, then an external interrupt, then HLT.
-            if cpu.cycles >= clock.nextDeadline { clock.fireDue() }
-            if pic.interruptRequested {
-                if cpu.controlFlags & RFlags.interrupt.rawValue != 0 && cpu.interruptShadow & 3 == 0 {
-                    let vector = pic.acknowledge()
-                    if case .tripleFault(let last) = cpu.deliverExternalInterrupt(vector: vector) {
-                        return .shutdown(fault: last, state: CPUStateSummary(cpu))
-                    }
-                }
-            } else {
-                attention.pending &= ~Attention.interrupt
+        if cpus.count == 1 {
+            switch runProcessor(0, until: budget, nextFlush: &nextFlush) {
+            case .exit(let e): return e
+            case .stuck: return .halted(state: CPUStateSummary(cpu))
+            case .reachedEnd: return .cycleBudgetExhausted(cycles: cpu.cycles, state: CPUStateSummary(cpu))
             }
-            if cpu.halted {
-                // Sleep to the next event, if one can wake the CPU.
-                guard cpu.controlFlags & RFlags.interrupt.rawValue != 0, clock.hasArmedEvent else {
-                    return .halted(state: CPUStateSummary(cpu))
+        }
+        var now = cpus[0].cycles
+        while true {
+            let (sum, overflow) = now.addingReportingOverflow(Machine.smpQuantum)
+            let end = min(budget, overflow ? .max : sum)
+            var allStuck = true
+            for i in cpus.indices {
+                apicBus.select(i)
+                clock.cpu = cpus[i]
+                switch runProcessor(i, until: end, nextFlush: &nextFlush) {
+                case .exit(let e): return e
+                case .stuck: if cpus[i].cycles < end { cpus[i].cycles = end }
+                case .reachedEnd: allStuck = false
                 }
-                let wake = min(clock.nextDeadline, budget)
+            }
+            apicBus.select(0)
+            clock.cpu = cpus[0]
+            if allStuck && !clock.hasArmedEvent { return .halted(state: CPUStateSummary(cpu)) }
+            now = end
+            if now >= budget { return .cycleBudgetExhausted(cycles: now, state: CPUStateSummary(cpu)) }
+        }
+    }
+
+    /// How a processor's run to a deadline ended.
+    enum ProcessorRun {
+        case exit(MachineExit)
+        /// The cycle counter reached the deadline.
+        case reachedEnd
+        /// Halted with nothing that can wake it, or waiting for a start-up IPI.
+        case stuck
+    }
+
+    /// The hot loop: one instruction, then one test of the attention word and HLT. No
+    /// allocation, closure or existential call per instruction (DESIGN.md, hot path rules).
+    /// The inner loop runs to the next deadline: `end`, the next output flush or the clock's
+    /// next event, whichever comes first.
+    ///
+    /// Between runs of the inner loop (instruction boundaries): due clock events fire, then an
+    /// interrupt is taken if one is deliverable (Machine/InterruptAcceptance.swift). A halted
+    /// CPU that an interrupt can wake sleeps to the next clock event; otherwise it is stuck.
+    /// While an interrupt is pending and not deliverable the attention bit stays set, so the
+    /// loop re-checks after every instruction until IF opens (or the request goes away).
+    func runProcessor(_ index: Int, until end: UInt64, nextFlush: inout UInt64) -> ProcessorRun {
+        let cpu = cpus[index]
+        let apic = apics[index]
+        let attention = self.attention
+        let clock = self.clock
+        // The attention word is shared: another processor's turn may have cleared the bit
+        // after an IPI to this one, so the first boundary always looks.
+        var firstBoundary = true
+        while true {
+            // An instruction boundary: due events, then an interrupt, then HLT.
+            if cpu.cycles >= clock.nextDeadline { clock.fireDue() }
+            if firstBoundary || attention.pending & Attention.interrupt != 0 || pic.interruptRequested {
+                firstBoundary = false
+                switch acceptInterrupt(cpu, apic) {
+                case .idle: attention.pending &= ~Attention.interrupt
+                case .pending: break
+                case .shutdown(let last): return .exit(.shutdown(fault: last, state: CPUStateSummary(cpu)))
+                }
+            }
+            if apic.waitingForSIPI { return .stuck }
+            if cpu.halted {
+                // Sleep to the next event, if an interrupt can wake the CPU.
+                guard canWake(cpu), clock.hasArmedEvent else { return .stuck }
+                let wake = min(clock.nextDeadline, end)
                 if wake > cpu.cycles { cpu.cycles = wake }
             } else {
-                let deadline = min(budget, nextFlush, clock.nextDeadline)
+                let deadline = min(end, nextFlush, clock.nextDeadline)
                 attention.pending &= Attention.interrupt
                 do {
                     if attention.pending == 0 {
                         try cpu.run(until: deadline, attention: attention)
                     } else if cpu.cycles < deadline {
-                        try cpu.step()   // INTR pending but not deliverable: one instruction at a time
+                        try cpu.step()   // interrupt pending but not deliverable: one instruction at a time
                     }
                 } catch {
                     // Deliver through the IDT (or IVT); only a triple fault ends the machine.
                     if case .tripleFault(let last) = cpu.deliver(error) {
-                        return .shutdown(fault: last, state: CPUStateSummary(cpu))
+                        return .exit(.shutdown(fault: last, state: CPUStateSummary(cpu)))
                     }
                 }
                 if attention.pending & (Attention.debugExit | Attention.platform) != 0 {
-                    if let v = attention.debugExitValue { return .debugExit(value: v) }
+                    if let v = attention.debugExitValue { return .exit(.debugExit(value: v)) }
                     switch attention.platformRequest {
-                    case .reset(let source)?: return .reset(source: source, state: CPUStateSummary(cpu))
-                    case .powerOff?: return .powerOff
+                    case .reset(let source)?: return .exit(.reset(source: source, state: CPUStateSummary(cpu)))
+                    case .powerOff?: return .exit(.powerOff)
                     case nil: break
                     }
                 }
             }
-            if cpu.cycles >= budget { return .cycleBudgetExhausted(cycles: cpu.cycles, state: CPUStateSummary(cpu)) }
             if cpu.cycles >= nextFlush {
                 serialSink.flush()
                 let (n, overflow) = cpu.cycles.addingReportingOverflow(Machine.flushQuantum)
                 nextFlush = overflow ? .max : n
             }
+            if cpu.cycles >= end { return .reachedEnd }
         }
     }
 }

@@ -20,6 +20,9 @@ public struct MachineConfig: Sendable, Equatable {
     public var maxCycles: UInt64?
     /// `--verbose`: load and exit details on stderr.
     public var verbose = false
+    /// `--smp`: the number of processors (1 to `maximumCPUCount`).
+    public var cpuCount = 1
+    public static let maximumCPUCount = 64
     /// `--rtc`: the CMOS clock's time at cycle 0, in seconds since 1970-01-01 00:00:00 UTC.
     /// Fixed by default (2024-01-01 00:00:00) so that runs are reproducible.
     public var rtcTime: Int64 = MachineConfig.defaultRTCTime

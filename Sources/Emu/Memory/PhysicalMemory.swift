@@ -41,6 +41,9 @@ public final class PhysicalMemory {
     /// Adds a device window; later regions take precedence over RAM.
     public func map(_ region: MMIORegion) { mmio.append(region) }
 
+    /// Removes the windows of `device` (a relocated or disabled device page).
+    public func unmap(_ device: MMIODevice) { mmio.removeAll { $0.device === device } }
+
     /// Host pointer to a RAM page, or nil when the page is not RAM (MMIO, unbacked).
     @inline(__always)
     func hostPage(_ physicalPage: UInt64) -> UnsafeMutableRawPointer? {

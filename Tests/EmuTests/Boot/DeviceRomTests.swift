@@ -13,7 +13,7 @@ import Testing
         return (exit, sink.text, m.cpu.cycles)
     }
 
-    @Test(arguments: ["pic-pit", "rtc", "uart-irq"])
+    @Test(arguments: ["pic-pit", "rtc", "uart-irq", "apic-timer", "ioapic"])
     func allChecksPass(_ name: String) throws {
         let (exit, text, _) = try boot(name)
         #expect(exit == .debugExit(value: 0), "\(text)")
@@ -25,6 +25,14 @@ import Testing
         let a = try boot("pic-pit"), b = try boot("pic-pit")
         #expect(a.1 == b.1 && a.2 == b.2)
         #expect(a.1.split(separator: "\n").count == 12)
+    }
+
+    /// The APIC timer runs from the cycle clock: two runs print the same and end on the same cycle.
+    @Test func apicTimerRunsAreDeterministic() throws {
+        let a = try boot("apic-timer"), b = try boot("apic-timer")
+        #expect(a.0 == .debugExit(value: 0) && a.1 == b.1 && a.2 == b.2)
+        #expect(a.1.contains("tsc-deadline: fires at the deadline, not before: PASS\n"))
+        #expect(a.1.contains("x2apic: SELF IPI delivered: PASS\n"))
     }
 
     @Test func theRTCFlagSetsTheTime() throws {
