@@ -260,12 +260,12 @@ public final class Machine {
                     }
                 }
             }
+            if cpu.cycles >= end { return .reachedEnd }
             if cpu.cycles >= nextFlush {
                 serialSink.flush()
                 let (n, overflow) = cpu.cycles.addingReportingOverflow(Machine.flushQuantum)
                 nextFlush = overflow ? .max : n
             }
-            if cpu.cycles >= end { return .reachedEnd }
         }
     }
 }
