@@ -58,6 +58,7 @@ extension CPU {
 
     @inline(never)
     func readSlow(_ linear: UInt64, size: Int, seg: UInt8) throws(Fault) -> UInt64 {
+        try checkAlignment(linear, size: size)
         if _slowPath(systemRegisters.breakpoints.data != 0) { noteDataAccess(linear, size: size, write: false) }
         let inPage = Int(linear & 0xFFF)
         if inPage + size <= 0x1000 {
@@ -75,6 +76,7 @@ extension CPU {
 
     @inline(never)
     func writeSlow(_ linear: UInt64, size: Int, value: UInt64, seg: UInt8) throws(Fault) {
+        try checkAlignment(linear, size: size)
         if _slowPath(systemRegisters.breakpoints.data != 0) { noteDataAccess(linear, size: size, write: true) }
         let inPage = Int(linear & 0xFFF)
         if inPage + size <= 0x1000 {
@@ -94,8 +96,10 @@ extension CPU {
         if codeMode == .long64 && !isCanonical(linear) { throw segmentFault(seg) }
         let physical = try pageTranslate(linear, access: access)
         let page = linear >> 12
-        // Pages with a data breakpoint stay out of the TLB (CPU/DebugBreakpoints.swift).
-        if let host = memory.hostPage(physical >> 12), !pageHoldsDataBreakpoint(page) {
+        // Pages with a data breakpoint, and data pages while alignment checking is in force,
+        // stay out of the TLB (CPU/DebugBreakpoints.swift, CPU/AlignmentCheck.swift).
+        if let host = memory.hostPage(physical >> 12), !pageHoldsDataBreakpoint(page),
+           access == .execute || !alignmentCheckActive {
             let entry = TLB.Entry(tag: page, host: host, physicalPage: physical >> 12)
             let i = Int(page & TLB.mask)
             switch access {
