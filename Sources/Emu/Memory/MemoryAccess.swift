@@ -23,7 +23,7 @@ extension CPU {
     /// Writes the low `size` bytes of `value` at segment:offset.
     @inline(__always)
     public func write(_ seg: UInt8, _ offset: UInt64, size: UInt8, _ value: UInt64) throws(Fault) {
-        let linear = try linearAddress(seg, offset, size: size)
+        let linear = try linearAddress(seg, offset, size: size, write: true)
         let page = linear >> 12
         let e = tlb.write[Int(page & TLB.mask)]
         let inPage = Int(linear & 0xFFF)
@@ -45,7 +45,7 @@ extension CPU {
     /// instructions fault before changing anything).
     @inline(__always)
     public func probeWrite(_ seg: UInt8, _ offset: UInt64, size: UInt8) throws(Fault) {
-        let linear = try linearAddress(seg, offset, size: size)
+        let linear = try linearAddress(seg, offset, size: size, write: true)
         let page = linear >> 12
         if tlb.write[Int(page & TLB.mask)].tag == page && Int(linear & 0xFFF) &+ Int(size) <= 0x1000 { return }
         _ = try translate(linear, access: .write, seg: seg)
