@@ -1,7 +1,7 @@
 /* exceptions.elf: each exception vector raised by its cause, with its error code and the saved
  * EIP (a fault points at the instruction, a trap after it), interrupt vs trap gates, #DF.
  * Not covered: #NM (no x87: WAIT with CR0.TS=CR0.MP=1 is checked instead), NMI (no source),
- * #MF/#XM (no x87/SSE exceptions), #AC (QEMU TCG does not implement alignment checking),
+ * #MF/#XM (no x87/SSE exceptions),
  * the STI/MOV SS interrupt shadow (needs the timer), triple fault (triple.elf). */
 #include "lib.S"
 
@@ -138,6 +138,19 @@ gp_wrmsr:
     RUN_USER user_hlt
     CHECK_FAULT 13, 0, "#GP(0) from HLT at CPL 3"
 
+    /* #AC (6.15): CR0.AM, EFLAGS.AC and CPL 3; QEMU TCG does not check alignment */
+    mov %cr0, %eax
+    or $0x40000, %eax
+    mov %eax, %cr0
+    RUN_USER user_ac
+    CHECK_FAULT 17, 0, "#AC(0) for a misaligned doubleword at CPL 3 with AM and AC # swemu-only"
+    CHECK_EQ exc_eip, $user_ac_insn, "#AC saved EIP points at the access (fault) # swemu-only"
+    RUN_USER user_ac_byte
+    CHECK_FAULT 0x80, NO_ERROR, "byte accesses are never misaligned"
+    mov %cr0, %eax
+    and $~0x40000, %eax
+    mov %eax, %cr0
+
     /* #NP: loading a not-present data segment; #SS: a not-present stack segment */
     mov $GDT_FREE, %edx
     mov $0x0000ffff, %eax
@@ -252,6 +265,19 @@ user_cli:
     int $0x80
 user_hlt:
     hlt
+    int $0x80
+user_ac:
+    pushf
+    orl $EFLAGS_AC, (%esp)
+    popf
+user_ac_insn:
+    mov 0x2001, %eax
+    int $0x80
+user_ac_byte:
+    pushf
+    orl $EFLAGS_AC, (%esp)
+    popf
+    movb 0x2001, %al
     int $0x80
 
     .data

@@ -1,8 +1,9 @@
 /* segmentation.elf: descriptor loads and their faults (#GP/#NP/#SS/#TS with selector error
  * codes), the LDT, conforming and non-conforming code, a call gate with a privilege change and
  * stack switch, far RET to an outer level, IRET across levels, a task switch through a task gate
- * and back by IRET, LAR/LSL/VERR/VERW/ARPL, SYSENTER/SYSEXIT.
- * Not covered yet: SYSCALL/SYSRET and SWAPGS (need long mode). */
+ * and back by IRET, LAR/LSL/VERR/VERW/ARPL, SYSENTER/SYSEXIT, the access rights checked on every
+ * data access (writes to code or read-only data, null selectors). SYSCALL/SYSRET and SWAPGS are
+ * in modes.elf. */
 #include "lib.S"
 
 #define SEL_LDT     (GDT_FREE*8)          /* LDT descriptor */
@@ -11,6 +12,7 @@
 #define SEL_NPCODE  (GDT_FREE*8+24)       /* not-present code */
 #define SEL_TSS2    (GDT_FREE*8+32)       /* second task */
 #define SEL_XCODE   (GDT_FREE*8+40)       /* execute-only code, DPL 0 */
+#define SEL_RODATA  (GDT_FREE*8+48)       /* read-only data, DPL 0 */
 #define SEL_LDATA   0x04                  /* LDT entry 0: data with base 0x1000 */
 
     .text
@@ -79,9 +81,49 @@ tests:
     TRY 1f
     mov $SEL_CONF, %eax
     mov %eax, %ds
-1:  CHECK_NO_FAULT "DS may hold a readable conforming code segment"
-    mov $SEL_DATA32, %eax
+    mov seg_scratch, %ebx
+1:  mov $SEL_DATA32, %eax
     mov %eax, %ds
+    CHECK_NO_FAULT "DS may hold a readable conforming code segment and read through it"
+
+    /* ---- access rights on every access (SDM 5.5, 5.6; QEMU TCG checks none of them) ---- */
+    TRY 1f
+    mov $SEL_CONF, %eax
+    mov %eax, %ds
+    movl $1, seg_scratch
+1:  mov $SEL_DATA32, %eax
+    mov %eax, %ds
+    CHECK_FAULT 13, 0, "#GP(0) for a write through DS holding a code segment # swemu-only"
+    mov $SEL_RODATA>>3, %edx
+    mov $0x0000ffff, %eax
+    mov $0x00cf9000, %ecx                 /* read-only data */
+    call set_gdt
+    TRY 1f
+    mov $SEL_RODATA, %eax
+    mov %eax, %es
+    mov %es:seg_scratch, %ebx
+1:  CHECK_NO_FAULT "reads through a read-only data segment"
+    TRY 1f
+    mov $SEL_RODATA, %eax
+    mov %eax, %es
+    movl $1, %es:seg_scratch
+1:  CHECK_FAULT 13, 0, "#GP(0) for a write to a read-only data segment # swemu-only"
+    TRY 1f
+    xor %eax, %eax
+    mov %eax, %es
+1:  CHECK_NO_FAULT "ES may be loaded with a null selector"
+    TRY 1f
+    mov %es:seg_scratch, %ebx
+1:  CHECK_FAULT 13, 0, "#GP(0) for a read through a null ES # swemu-only"
+    TRY 1f
+    xor %eax, %eax
+    mov %eax, %es                         /* the #GP handler reloaded ES */
+    cld
+    mov $seg_scratch, %edi
+    stosl
+1:  CHECK_FAULT 13, 0, "#GP(0) for STOS through a null ES # swemu-only"
+    mov $SEL_DATA32, %eax
+    mov %eax, %es
     TRY 1f
     ljmp $SEL_DATA32, $0
 1:  CHECK_FAULT 13, SEL_DATA32, "#GP(selector) for a far JMP to a data segment"
@@ -293,6 +335,8 @@ user_sysexit:
     sysenter
 
     .data
+    .balign 4
+seg_scratch: .long 0
     .balign 8
 ldt: .quad 0, 0
 conf_cs: .long 0

@@ -299,7 +299,11 @@ extension CPU {
     // MARK: IRET
 
     func executeIret(_ i: Instruction) throws(Fault) {
-        defer { noteResumeFlag() }
+        let alignmentChecked = alignmentCheckActive
+        defer {
+            noteResumeFlag()
+            noteAlignmentCheckFlags(wasActive: alignmentChecked)
+        }
         let size = i.size
         unblockNMI()
         if cr0 & 1 == 0 { return try iretReal(size) }

@@ -132,6 +132,8 @@ extension CPU {
     ///   the 16-bit variant that sets VIF (VirtualModeExtensions.swift).
     func executePopf(_ i: Instruction) throws(Fault) {
         if virtualModeExtensionsActive { return try vmePopf(size: i.size) }
+        let alignmentChecked = alignmentCheckActive
+        defer { noteAlignmentCheckFlags(wasActive: alignmentChecked) }
         let size = i.size
         let v86 = controlFlags & RFlags.virtual8086.rawValue != 0
         let iopl = UInt8((controlFlags >> 12) & 3)

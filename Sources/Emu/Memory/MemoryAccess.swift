@@ -23,7 +23,7 @@ extension CPU {
     /// Writes the low `size` bytes of `value` at segment:offset.
     @inline(__always)
     public func write(_ seg: UInt8, _ offset: UInt64, size: UInt8, _ value: UInt64) throws(Fault) {
-        let linear = try linearAddress(seg, offset, size: size)
+        let linear = try linearAddress(seg, offset, size: size, write: true)
         let page = linear >> 12
         let e = tlb.write[Int(page & TLB.mask)]
         let inPage = Int(linear & 0xFFF)
@@ -45,7 +45,7 @@ extension CPU {
     /// instructions fault before changing anything).
     @inline(__always)
     public func probeWrite(_ seg: UInt8, _ offset: UInt64, size: UInt8) throws(Fault) {
-        let linear = try linearAddress(seg, offset, size: size)
+        let linear = try linearAddress(seg, offset, size: size, write: true)
         let page = linear >> 12
         if tlb.write[Int(page & TLB.mask)].tag == page && Int(linear & 0xFFF) &+ Int(size) <= 0x1000 { return }
         _ = try translate(linear, access: .write, seg: seg)
@@ -58,6 +58,7 @@ extension CPU {
 
     @inline(never)
     func readSlow(_ linear: UInt64, size: Int, seg: UInt8) throws(Fault) -> UInt64 {
+        try checkAlignment(linear, size: size)
         if _slowPath(systemRegisters.breakpoints.data != 0) { noteDataAccess(linear, size: size, write: false) }
         let inPage = Int(linear & 0xFFF)
         if inPage + size <= 0x1000 {
@@ -75,6 +76,7 @@ extension CPU {
 
     @inline(never)
     func writeSlow(_ linear: UInt64, size: Int, value: UInt64, seg: UInt8) throws(Fault) {
+        try checkAlignment(linear, size: size)
         if _slowPath(systemRegisters.breakpoints.data != 0) { noteDataAccess(linear, size: size, write: true) }
         let inPage = Int(linear & 0xFFF)
         if inPage + size <= 0x1000 {
@@ -94,8 +96,10 @@ extension CPU {
         if codeMode == .long64 && !isCanonical(linear) { throw segmentFault(seg) }
         let physical = try pageTranslate(linear, access: access)
         let page = linear >> 12
-        // Pages with a data breakpoint stay out of the TLB (CPU/DebugBreakpoints.swift).
-        if let host = memory.hostPage(physical >> 12), !pageHoldsDataBreakpoint(page) {
+        // Pages with a data breakpoint, and data pages while alignment checking is in force,
+        // stay out of the TLB (CPU/DebugBreakpoints.swift, CPU/AlignmentCheck.swift).
+        if let host = memory.hostPage(physical >> 12), !pageHoldsDataBreakpoint(page),
+           access == .execute || !alignmentCheckActive {
             let entry = TLB.Entry(tag: page, host: host, physicalPage: physical >> 12)
             let i = Int(page & TLB.mask)
             switch access {

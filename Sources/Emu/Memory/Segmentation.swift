@@ -1,13 +1,19 @@
 extension CPU {
-    /// Segment + offset -> linear address, with the limit checks of protected and real mode
-    /// (SDM vol. 3, 3.4 and 5.3). In 64-bit mode only FS and GS have a base and there are no
-    /// limit checks; canonical checks happen when the linear page is translated.
+    /// Segment + offset -> linear address, with the type and limit checks of protected and real
+    /// mode (SDM vol. 3, 3.4, 5.3 and 5.5). In 64-bit mode only FS and GS have a base and there
+    /// are no checks; canonical checks happen when the linear page is translated.
     @inline(__always)
-    func linearAddress(_ seg: UInt8, _ offset: UInt64, size: UInt8) throws(Fault) -> UInt64 {
+    func linearAddress(_ seg: UInt8, _ offset: UInt64, size: UInt8,
+                       write: Bool = false) throws(Fault) -> UInt64 {
         if codeMode == .long64 {
             return seg >= SegmentRegister.fs.rawValue ? segments[Int(seg)].base &+ offset : offset
         }
         let s = segments[Int(seg)]
+        // Writable data (P S W, not code) or readable (P S, and R if code); else SegmentRights.swift.
+        let rights = s.attributes & 0x9A
+        if _slowPath(write ? rights != 0x92 : rights & 0x90 != 0x90 || rights == 0x98) {
+            try checkSegmentRights(seg)
+        }
         let last = offset &+ UInt64(size) &- 1
         if s.expandDown {
             let upper: UInt64 = s.defaultBig ? 0xFFFF_FFFF : 0xFFFF

@@ -157,6 +157,27 @@ import Testing
         #expect(throws: Fault.generalProtection(0)) { try t.cpu.step() }
     }
 
+    /// CR4.PVI (20.4): at CPL 3 in protected mode with IOPL < 3, CLI/STI change VIF; STI with
+    /// VIP set is #GP(0); other CPLs and PVI = 0 keep the IOPL rule.
+    @Test func protectedModeVirtualInterrupts() throws {
+        let s = SystemMachine()
+        s.cpu.cr4 |= CR4.pvi.rawValue
+        s.enterRing3(cs: 0x1B, ss: 0x23)
+        s.cpu.rflags = VirtualModeExtensionsTests.vif | 0x200 | 2
+        s.code([0xFA, 0xFB], at: 0x1000)
+        s.cpu.rip = 0x1000
+        try s.cpu.step()
+        #expect(s.cpu.rflags & VirtualModeExtensionsTests.vif == 0 && s.cpu.rflags & 0x200 != 0)
+        try s.cpu.step()
+        #expect(s.cpu.rflags & VirtualModeExtensionsTests.vif != 0)
+        s.cpu.rflags |= VirtualModeExtensionsTests.vip
+        s.cpu.rip = 0x1001
+        #expect(throws: Fault.generalProtection(0)) { try s.cpu.step() }
+        s.cpu.cr4 &= ~CR4.pvi.rawValue
+        s.cpu.rip = 0x1000
+        #expect(throws: Fault.generalProtection(0)) { try s.cpu.step() }
+    }
+
     @Test func withoutVMEThePushfIsGP() {
         let s = v86([0x9C])
         s.cpu.cr4 = 0
