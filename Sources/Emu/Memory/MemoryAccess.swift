@@ -95,6 +95,7 @@ extension CPU {
         if let host = memory.hostPage(physical >> 12) {
             let entry = TLB.Entry(tag: page, host: host, physicalPage: physical >> 12)
             let i = Int(page & TLB.mask)
+            tlb.noteFill(i)
             switch access {
             case .read: tlb.read[i] = entry
             case .write: tlb.write[i] = entry; tlb.read[i] = entry

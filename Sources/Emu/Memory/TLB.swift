@@ -17,6 +17,12 @@ struct TLB {
     let write: UnsafeMutablePointer<Entry>
     let fetch: UnsafeMutablePointer<Entry>
     private let dummy: UnsafeMutableRawPointer
+    /// The indices filled since the last full flush, so that a flush touches only those (VM
+    /// entries and exits flush on every round trip); past `trackedFills` fills a flush clears
+    /// every entry. Every valid entry's index is in the list while the count is in range.
+    static let trackedFills = 64
+    private let filled: UnsafeMutablePointer<UInt8>
+    private let fillCount: UnsafeMutablePointer<Int>
 
     init() {
         dummy = .allocate(byteCount: 4096, alignment: 4096)
@@ -27,6 +33,10 @@ struct TLB {
         write.initialize(repeating: empty, count: TLB.entries)
         fetch = .allocate(capacity: TLB.entries)
         fetch.initialize(repeating: empty, count: TLB.entries)
+        filled = .allocate(capacity: TLB.trackedFills)
+        filled.initialize(repeating: 0, count: TLB.trackedFills)
+        fillCount = .allocate(capacity: 1)
+        fillCount.initialize(to: 0)
     }
 
     func deallocate() {
@@ -34,14 +44,35 @@ struct TLB {
         write.deallocate()
         fetch.deallocate()
         dummy.deallocate()
+        filled.deallocate()
+        fillCount.deallocate()
+    }
+
+    /// Records that entry `index` (of any of the three tables) was filled.
+    @inline(__always)
+    func noteFill(_ index: Int) {
+        let n = fillCount.pointee
+        if n < TLB.trackedFills { filled[n] = UInt8(truncatingIfNeeded: index) }
+        fillCount.pointee = n &+ 1
     }
 
     func flush() {
-        for i in 0..<TLB.entries {
-            read[i].tag = TLB.invalidTag
-            write[i].tag = TLB.invalidTag
-            fetch[i].tag = TLB.invalidTag
+        let n = fillCount.pointee
+        if n <= TLB.trackedFills {
+            for k in 0..<n {
+                let i = Int(filled[k])
+                read[i].tag = TLB.invalidTag
+                write[i].tag = TLB.invalidTag
+                fetch[i].tag = TLB.invalidTag
+            }
+        } else {
+            for i in 0..<TLB.entries {
+                read[i].tag = TLB.invalidTag
+                write[i].tag = TLB.invalidTag
+                fetch[i].tag = TLB.invalidTag
+            }
         }
+        fillCount.pointee = 0
     }
 
     func flush(page: UInt64) {
