@@ -21,7 +21,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [0, 1, 10, TLB.trackedFills, TLB.trackedFills + 1, 1000])
+    @Test(arguments: [0, 1, 10, TLBSet.trackedFills, TLBSet.trackedFills + 1, 1000])
     func flushClearsEveryFilledEntry(count: Int) {
         let tlb = TLB()
         defer { tlb.deallocate() }
