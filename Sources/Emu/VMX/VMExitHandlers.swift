@@ -86,6 +86,36 @@ extension CPU {
         if i.op == .rdtscp { registers[1] = tscAux & 0xFFFF_FFFF }
     }
 
+    /// Descriptor-table exiting (25.1.3; after the mode and CPL checks, 25.1.1): LGDT, LIDT,
+    /// SGDT, SIDT exit with reason 46, LLDT, LTR, SLDT, STR with 47. Qualification: the
+    /// displacement; instruction information (28.2.5): the memory-operand fields, the operand
+    /// size (bit 11, reason 46) or the register operand (bits 6:3 and 10, reason 47), and the
+    /// instruction identity in bits 29:28 (SGDT/SLDT 0, SIDT/STR 1, LGDT/LLDT 2, LIDT/LTR 3).
+    func vmxDescriptorTableExit(_ i: Instruction) throws(Fault) {
+        guard vmx.secondary.contains(.descriptorTableExiting) else { return }
+        let reason: VMExitReason
+        let identity: UInt64
+        switch i.op {
+        case .sgdt: reason = .gdtrOrIDTRAccess; identity = 0
+        case .sidt: reason = .gdtrOrIDTRAccess; identity = 1
+        case .lgdt: reason = .gdtrOrIDTRAccess; identity = 2
+        case .lidt: reason = .gdtrOrIDTRAccess; identity = 3
+        case .sldt: reason = .ldtrOrTRAccess; identity = 0
+        case .str: reason = .ldtrOrTRAccess; identity = 1
+        case .lldt: reason = .ldtrOrTRAccess; identity = 2
+        default: reason = .ldtrOrTRAccess; identity = 3
+        }
+        var info = vmxInstructionInformation(i) | identity << 28
+        if reason == .gdtrOrIDTRAccess && i.size != 2 { info |= 1 << 11 }
+        try vmExitForInstruction(i, reason, qualification: displacementQualification(i), instructionInformation: info)
+    }
+
+    /// RDMSR of IA32_TSC returns the TSC plus the TSC offset when "use TSC offsetting" is 1
+    /// (25.3; `vmx.tscOffset` is 0 otherwise).
+    func vmxRDMSRValue(_ index: UInt32, _ value: UInt64) -> UInt64 {
+        index == 0x10 ? value &+ vmx.tscOffset : value
+    }
+
     /// RDMSR/WRMSR (after the CPL check): MSR bitmaps or, without them, always (25.1.3).
     func vmxMSRAccess(_ i: Instruction, write: Bool) throws(Fault) {
         let index = UInt32(truncatingIfNeeded: registers[1])
