@@ -340,6 +340,7 @@ extension CPU {
                 info.interruptionInformation |= 1 << 11
                 info.interruptionErrorCode = UInt64(code)
             }
+            if fault.vector != 8 && iretUnblockedNMI() { info.interruptionInformation |= 1 << 12 }
             if fault.vector == 14 {
                 // The faulting address goes to the qualification; CR2 is left as it was (27.1).
                 info.qualification = cr2
@@ -363,9 +364,21 @@ extension CPU {
     /// The VM exit an access recorded (EPT violation or misconfiguration), with RIP at the
     /// instruction that made the access.
     func takePendingExit() {
-        guard let pending = vmx.pendingExit else { return }
+        guard var pending = vmx.pendingExit else { return }
         vmx.pendingExit = nil
+        if pending.reason == .eptViolation && iretUnblockedNMI() {
+            pending.info.qualification |= EPTViolation.nmiUnblockingDueToIRET
+        }
         vmExit(pending.reason, pending.info)
+    }
+
+    /// The instruction that is ending in a VM exit is an IRET that unblocked NMIs: the exit
+    /// reports bit 12 and NMIs stay blocked, since the IRET did not complete (28.2.2, 28.3.4).
+    func iretUnblockedNMI() -> Bool {
+        guard vmx.iretUnblockedNMIAt == instructionsRetired else { return false }
+        vmx.iretUnblockedNMIAt = .max
+        nmiBlocked = true
+        return true
     }
 
     /// An access made while delivering `e` through the guest IDT caused a VM exit: the
