@@ -446,5 +446,8 @@ extension CPU {
     /// Called by IRET: NMIs are unblocked at the end of an IRET (SDM 6.7.1). The NMI-blocking
     /// state lives with the interrupt controller wiring; until the CPU has a stored
     /// `nmiBlocked` property this is where it is cleared.
-    func unblockNMI() { nmiBlocked = false }
+    func unblockNMI() {
+        if nmiBlocked && vmx.nonRoot { vmx.iretUnblockedNMIAt = instructionsRetired }   // VMX: exit bit 12
+        nmiBlocked = false
+    }
 }

@@ -81,6 +81,7 @@ extension CPU {
     func storeSystemSelector(_ i: Instruction, _ selector: UInt16) throws(Fault) {
         try requireProtectedMode()
         if cr4 & (1 << 11) != 0 && cpl > 0 { throw .generalProtection(0) }
+        if vmx.nonRoot { try vmxDescriptorTableExit(i) }
         if i.mod == 3 {
             setRegister(i.rm, size: i.size, UInt64(selector))
         } else {
@@ -93,6 +94,7 @@ extension CPU {
     func executeLldt(_ i: Instruction) throws(Fault) {
         try requireProtectedMode()
         if cpl != 0 { throw .generalProtection(0) }
+        if vmx.nonRoot { try vmxDescriptorTableExit(i) }
         let selector = UInt16(truncatingIfNeeded: try readRM(i, size: 2))
         if selector.selectorIsNull {
             ldtr = SegmentCache(selector: selector, base: 0, limit: 0, attributes: 0)
@@ -116,6 +118,7 @@ extension CPU {
     func executeLtr(_ i: Instruction) throws(Fault) {
         try requireProtectedMode()
         if cpl != 0 { throw .generalProtection(0) }
+        if vmx.nonRoot { try vmxDescriptorTableExit(i) }
         let selector = UInt16(truncatingIfNeeded: try readRM(i, size: 2))
         if selector.selectorIsNull { throw .generalProtection(0) }
         let code = selector.selectorErrorCode

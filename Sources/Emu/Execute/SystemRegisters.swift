@@ -39,7 +39,8 @@ extension CPU {
         case .rdmsr:
             try requireCPL0()
             if vmx.nonRoot { try vmxMSRAccess(i, write: false) }
-            let v = try readMSR(UInt32(truncatingIfNeeded: registers[1]))
+            var v = try readMSR(UInt32(truncatingIfNeeded: registers[1]))
+            if vmx.nonRoot { v = vmxRDMSRValue(UInt32(truncatingIfNeeded: registers[1]), v) }
             registers[0] = v & 0xFFFF_FFFF
             registers[2] = v >> 32
         case .wrmsr:
@@ -151,6 +152,7 @@ extension CPU {
 
     func executeLoadDescriptorTable(_ i: Instruction) throws(Fault) {
         try requireCPL0()
+        if vmx.nonRoot { try vmxDescriptorTableExit(i) }
         let offset = effectiveAddress(i)
         let mask = CPU.mask(i.addressSize)
         let limit = try read(i.segment, offset, size: 2)
@@ -167,6 +169,7 @@ extension CPU {
 
     func executeStoreDescriptorTable(_ i: Instruction) throws(Fault) {
         try checkUMIP()
+        if vmx.nonRoot { try vmxDescriptorTableExit(i) }
         let table = i.op == .sgdt ? gdtr : idtr
         let offset = effectiveAddress(i)
         let second = (offset &+ 2) & CPU.mask(i.addressSize)

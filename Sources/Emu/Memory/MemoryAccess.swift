@@ -102,6 +102,7 @@ extension CPU {
            access == .execute || !alignmentCheckActive {
             let entry = TLB.Entry(tag: page, host: host, physicalPage: physical >> 12)
             let i = Int(page & TLB.mask)
+            tlb.noteFill(i)
             switch access {
             case .read: tlb.read[i] = entry
             case .write: tlb.write[i] = entry; tlb.read[i] = entry

@@ -66,6 +66,7 @@ extension CPU {
     /// 26.4: control and debug registers, MSRs, segment and descriptor-table registers, RIP,
     /// RSP, RFLAGS, and the non-register state.
     func loadGuestState() {
+        tlbSaveRootContext()
         let ia32e = vmx.entryControls.contains(.ia32eModeGuest)
         cr0 = vmx.read(.guestCR0) & 0xFFFF_FFFF | 0x10
         cr3 = vmx.read(.guestCR3)
@@ -112,8 +113,8 @@ extension CPU {
                 try? loadPDPTEs(cr3)
             }
         }
-        // No VPID/EPTP tags in the TLB: every VM entry flushes it (conservative, 26.3.2.5).
-        flushTLB()
+        // VPID 0's mappings are invalidated, or the guest's VPID-tagged set is used (29.4.3.3).
+        tlbEnterGuest()
     }
 
     // MARK: 26.6 Event injection

@@ -87,6 +87,7 @@ extension CPU {
             saveGuestState()
             if !storeMSRs() { vmxAbort(2); return }
         }
+        tlbSaveGuestContext()
         vmx.nonRoot = false
         vmx.eptActive = false
         vmx.eventDeadline = .max
@@ -272,8 +273,8 @@ extension CPU {
         halted = false
         interruptShadow = 0
         updateCodeMode()
-        // No VPID/EPTP tags in the TLB: every VM exit flushes it (more than 28.5.5 requires).
-        flushTLB()
+        // Back to VPID 0's set, invalidated unless the guest had a VPID of its own (29.4.3.3).
+        tlbExitToRoot()
         if !hostSize && cr0 & 0x8000_0000 != 0 && cr4 & 0x20 != 0 {
             do { try loadPDPTEs(cr3) } catch { return false }
         }

@@ -86,6 +86,36 @@ extension CPU {
         if i.op == .rdtscp { registers[1] = tscAux & 0xFFFF_FFFF }
     }
 
+    /// Descriptor-table exiting (25.1.3; after the mode and CPL checks, 25.1.1): LGDT, LIDT,
+    /// SGDT, SIDT exit with reason 46, LLDT, LTR, SLDT, STR with 47. Qualification: the
+    /// displacement; instruction information (28.2.5): the memory-operand fields, the operand
+    /// size (bit 11, reason 46) or the register operand (bits 6:3 and 10, reason 47), and the
+    /// instruction identity in bits 29:28 (SGDT/SLDT 0, SIDT/STR 1, LGDT/LLDT 2, LIDT/LTR 3).
+    func vmxDescriptorTableExit(_ i: Instruction) throws(Fault) {
+        guard vmx.secondary.contains(.descriptorTableExiting) else { return }
+        let reason: VMExitReason
+        let identity: UInt64
+        switch i.op {
+        case .sgdt: reason = .gdtrOrIDTRAccess; identity = 0
+        case .sidt: reason = .gdtrOrIDTRAccess; identity = 1
+        case .lgdt: reason = .gdtrOrIDTRAccess; identity = 2
+        case .lidt: reason = .gdtrOrIDTRAccess; identity = 3
+        case .sldt: reason = .ldtrOrTRAccess; identity = 0
+        case .str: reason = .ldtrOrTRAccess; identity = 1
+        case .lldt: reason = .ldtrOrTRAccess; identity = 2
+        default: reason = .ldtrOrTRAccess; identity = 3
+        }
+        var info = vmxInstructionInformation(i) | identity << 28
+        if reason == .gdtrOrIDTRAccess && i.size != 2 { info |= 1 << 11 }
+        try vmExitForInstruction(i, reason, qualification: displacementQualification(i), instructionInformation: info)
+    }
+
+    /// RDMSR of IA32_TSC returns the TSC plus the TSC offset when "use TSC offsetting" is 1
+    /// (25.3; `vmx.tscOffset` is 0 otherwise).
+    func vmxRDMSRValue(_ index: UInt32, _ value: UInt64) -> UInt64 {
+        index == 0x10 ? value &+ vmx.tscOffset : value
+    }
+
     /// RDMSR/WRMSR (after the CPL check): MSR bitmaps or, without them, always (25.1.3).
     func vmxMSRAccess(_ i: Instruction, write: Bool) throws(Fault) {
         let index = UInt32(truncatingIfNeeded: registers[1])
@@ -310,6 +340,7 @@ extension CPU {
                 info.interruptionInformation |= 1 << 11
                 info.interruptionErrorCode = UInt64(code)
             }
+            if fault.vector != 8 && iretUnblockedNMI() { info.interruptionInformation |= 1 << 12 }
             if fault.vector == 14 {
                 // The faulting address goes to the qualification; CR2 is left as it was (27.1).
                 info.qualification = cr2
@@ -333,9 +364,21 @@ extension CPU {
     /// The VM exit an access recorded (EPT violation or misconfiguration), with RIP at the
     /// instruction that made the access.
     func takePendingExit() {
-        guard let pending = vmx.pendingExit else { return }
+        guard var pending = vmx.pendingExit else { return }
         vmx.pendingExit = nil
+        if pending.reason == .eptViolation && iretUnblockedNMI() {
+            pending.info.qualification |= EPTViolation.nmiUnblockingDueToIRET
+        }
         vmExit(pending.reason, pending.info)
+    }
+
+    /// The instruction that is ending in a VM exit is an IRET that unblocked NMIs: the exit
+    /// reports bit 12 and NMIs stay blocked, since the IRET did not complete (28.2.2, 28.3.4).
+    func iretUnblockedNMI() -> Bool {
+        guard vmx.iretUnblockedNMIAt == instructionsRetired else { return false }
+        vmx.iretUnblockedNMIAt = .max
+        nmiBlocked = true
+        return true
     }
 
     /// An access made while delivering `e` through the guest IDT caused a VM exit: the

@@ -1,11 +1,12 @@
 /// The VMX capabilities of the Intel model, reported through the IA32_VMX_* MSRs (SDM vol. 3,
 /// appendix A). Everything advertised here is what swemu implements for issue 6 (VM entry/exit,
 /// EPT, VPID, unrestricted guest, preemption timer, I/O and MSR bitmaps, TPR shadow, EPTP
-/// switching); until VM entry lands the controls are accepted by the entry checks only.
+/// switching, descriptor-table exiting).
 ///
-/// Not advertised: posted interrupts, APIC-access virtualization, virtual-interrupt delivery,
-/// VMCS shadowing, PML, #VE, PAUSE-loop exiting, TSC scaling, XSAVES, SGX, PT, CET, tertiary and
-/// secondary VM-exit controls, IA32_PERF_GLOBAL_CTRL loading, dual-monitor SMM treatment.
+/// Not advertised: RDRAND and RDSEED exiting (the CPU models have neither instruction), posted
+/// interrupts, APIC-access virtualization, virtual-interrupt delivery, VMCS shadowing, PML, #VE,
+/// PAUSE-loop exiting, TSC scaling, XSAVES, SGX, PT, CET, tertiary and secondary VM-exit
+/// controls, IA32_PERF_GLOBAL_CTRL loading, dual-monitor SMM treatment, 5-level EPT.
 public struct VMXCapabilities: Sendable, Equatable {
     /// VMCS revision identifier (IA32_VMX_BASIC[30:0]); "SW" in ASCII.
     public var revisionIdentifier: UInt32 = 0x0000_5357
@@ -22,7 +23,7 @@ public struct VMXCapabilities: Sendable, Equatable {
     ]
     public var secondaryProcessorBased: SecondaryProcessorBasedControls = [
         .enableEPT, .descriptorTableExiting, .enableRDTSCP, .enableVPID, .wbinvdExiting,
-        .unrestrictedGuest, .rdrandExiting, .enableINVPCID, .enableVMFunctions, .rdseedExiting,
+        .unrestrictedGuest, .enableINVPCID, .enableVMFunctions,
     ]
     public var vmExit: VMExitControls = [.saveDebugControls, .hostAddressSpaceSize,
                                          .acknowledgeInterruptOnExit, .saveIA32PAT, .loadIA32PAT,

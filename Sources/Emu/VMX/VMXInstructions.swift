@@ -125,6 +125,7 @@ extension CPU {
         vmx.inVMXOperation = true
         vmx.nonRoot = false
         vmx.vmxonPointer = address
+        tlbInvalidateAll()
         vmx.currentVMCS = VMXState.invalidPointer
         vmx.launched = false
         vmSucceed()
@@ -240,7 +241,7 @@ extension CPU {
         guard isValidEPTP(eptp) else { try vmExitForInstruction(i, .vmfunc) }
         vmx.write(.eptPointer, eptp)
         vmx.eptPointer = eptp
-        flushTLB()
+        tlbSwitchedEPTP()
     }
 
     func executeVMCALL(_ i: Instruction) throws(Fault) {
@@ -269,8 +270,7 @@ extension CPU {
         default:
             vmFail(.invalidOperandToINVEPTOrINVVPID); return
         }
-        // Until the TLB is tagged by EPTP, every invalidation flushes all of it.
-        flushTLB()
+        tlbInvalidateEPT(root: type == 1 ? eptp & physicalAddressMask & ~0xFFF : nil)
         vmSucceed()
     }
 
@@ -291,13 +291,12 @@ extension CPU {
         switch type {
         case 0:   // individual-address: VPID 0 or a non-canonical address fails
             guard vpid != 0, isCanonical(linear) else { vmFail(.invalidOperandToINVEPTOrINVVPID); return }
-            flushTLB(linear: linear)
         case 1, 3:   // single-context (retaining globals)
             guard vpid != 0 else { vmFail(.invalidOperandToINVEPTOrINVVPID); return }
-            flushTLB()
         default:   // all-context
-            flushTLB()
+            break
         }
+        tlbInvalidateVPID(type: type, vpid: UInt16(vpid), linear: linear)
         vmSucceed()
     }
 

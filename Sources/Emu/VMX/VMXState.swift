@@ -61,6 +61,9 @@ public struct VMXState {
     public var eptPointer: UInt64 = 0
     /// The VM exit an access raised (`Fault.accessVMExit`), taken by `deliver`.
     var pendingExit: PendingVMExit? = nil
+    /// `instructionsRetired` when an IRET in non-root operation unblocked NMIs: if that IRET
+    /// faults into a VM exit, the exit reports "NMI unblocking due to IRET" (28.2.2, 28.2.1).
+    public var iretUnblockedNMIAt: UInt64 = .max
     /// The VM-entry interruption information of the event VM entry is delivering, else 0.
     public var injectedEventInformation: UInt64 = 0
     /// Set by a VMX abort (SDM 28.7): the processor shuts down.
