@@ -10,6 +10,8 @@ public final class CPU {
     /// RFLAGS bits other than the six status flags (bit 1 always set).
     public var controlFlags: UInt64 = 0x2 {
         didSet {
+            // Single-stepping: every boundary needs `instructionBoundary` (Execute/Dispatch.swift).
+            if controlFlags & RFlags.trap.rawValue != 0 { eventCycle = 0 }
             // TLB entries hold SMAP decisions made under the old EFLAGS.AC (SDM 4.6).
             if (oldValue ^ controlFlags) & RFlags.alignmentCheck.rawValue != 0 && cr4 & (1 << 21) != 0 { flushTLB() }
         }
@@ -71,10 +73,12 @@ public final class CPU {
     public var interruptShadow: UInt8 = 0 {
         didSet { if interruptShadow != 0 { eventCycle = 0 } }
     }
-    /// The instruction boundary work of `step()` (interrupt shadow, VMX timers and windows) is
-    /// done after an instruction that leaves `cycles >= eventCycle`; it is at most the VMX event
-    /// deadline, and 0 while an interrupt shadow is held.
+    /// The instruction boundary work of `step()` (interrupt shadow, VMX timers and windows,
+    /// single-step trap) is done after an instruction that leaves `cycles >= eventCycle`; it is
+    /// at most the VMX event deadline, and 0 while an interrupt shadow is held or EFLAGS.TF is set.
     var eventCycle: UInt64 = .max
+    /// EFLAGS.TF was set when the current instruction began.
+    var singleStepping = false
     static let shadowSetNow: UInt8 = 0x80
     /// NMIs blocked from NMI delivery until the next IRET (SDM vol. 3, 6.7.1).
     public var nmiBlocked = false

@@ -1,22 +1,28 @@
 /// The interpreter's dispatch: one dense switch over `Op` (DESIGN.md, hot path rules).
 extension CPU {
     /// Runs instructions until `cycles` reaches `deadline`, `attention.pending` becomes nonzero
-    /// or the CPU halts (the run loop's inner loop, kept here so `step()` is inlined into it).
+    /// or the CPU halts (the run loop's inner loop, kept here so the step is inlined into it).
     public func run(until deadline: UInt64, attention: Attention) throws(Fault) {
+        singleStepping = controlFlags & RFlags.trap.rawValue != 0
         while cycles < deadline {
-            try step()
+            try fetchAndExecute()
             if attention.pending != 0 || halted { break }
         }
     }
 
     /// Executes one instruction: fetch (decoded-instruction cache), advance RIP, execute.
     /// A fault leaves RIP at the faulting instruction (trap-class events leave it past it).
-    @inline(__always)
     public func step() throws(Fault) {
+        singleStepping = controlFlags & RFlags.trap.rawValue != 0
+        try fetchAndExecute()
+    }
+
+    /// `step()` once `singleStepping` holds EFLAGS.TF.
+    @inline(__always)
+    func fetchAndExecute() throws(Fault) {
         let i = try fetchInstruction()
         let start = rip
         rip = (start &+ UInt64(i.pointee.length)) & ripMask
-        let singleStep = controlFlags & RFlags.trap.rawValue != 0
         do {
             try execute(i)
         } catch {
@@ -25,19 +31,21 @@ extension CPU {
         }
         instructionsRetired &+= 1
         cycles &+= 1
-        if _slowPath(cycles >= eventCycle || singleStep) { try instructionBoundary(singleStep: singleStep) }
+        if _slowPath(cycles >= eventCycle) { try instructionBoundary() }
     }
 
     /// The end of an instruction that left work for its boundary (`eventCycle`): the interrupt
     /// shadow, the VMX preemption timer, monitor trap flag and interrupt/NMI windows
     /// (VMX/VMXTimers.swift), and the single-step trap, in that order.
     @inline(never)
-    func instructionBoundary(singleStep: Bool) throws(Fault) {
+    func instructionBoundary() throws(Fault) {
         if interruptShadow != 0 {
             // A shadow lasts until the end of the instruction after the one that set it.
             interruptShadow = interruptShadow & CPU.shadowSetNow != 0 ? interruptShadow & ~CPU.shadowSetNow : 0
         }
-        eventCycle = interruptShadow != 0 ? 0 : vmx.eventDeadline
+        let singleStep = singleStepping
+        singleStepping = controlFlags & RFlags.trap.rawValue != 0
+        eventCycle = interruptShadow != 0 || singleStepping ? 0 : vmx.eventDeadline
         if cycles >= vmx.eventDeadline { try vmxEventDeadline() }
         if singleStep { try singleStepTrap() }
     }
