@@ -39,6 +39,8 @@ public final class CPU {
     public let ports: PortBus
     var tlb: TLB
     let decodeCache: DecodeCache
+    /// `decodeCache.slots`, kept here so the fetch path loads it without a second object.
+    let decodeSlots: UnsafeMutablePointer<DecodeCache.Entry>
     /// `memory.generation`, kept here so the fetch path loads it without a second object.
     let pageGenerations: UnsafeMutablePointer<UInt32>
 
@@ -95,6 +97,7 @@ public final class CPU {
         segments.initialize(repeating: SegmentCache(), count: 6)
         tlb = TLB()
         decodeCache = DecodeCache()
+        decodeSlots = decodeCache.slots
         pageGenerations = memory.generation
         decodeTagBits = DecodeCache.tag(physical: 0, mode: .real, vendor: vendor)
         cpuidModel = CPUIDModel(vendor: vendor)

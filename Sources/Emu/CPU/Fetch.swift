@@ -10,9 +10,10 @@ extension CPU {
         let e = tlb.fetch[Int(page & TLB.mask)]
         if e.tag == page {
             let physical = e.physicalPage << 12 | (linear & 0xFFF)
-            let slot = decodeCache.slots + DecodeCache.slot(physical: physical)
+            let slot = decodeSlots + DecodeCache.slot(physical: physical)
+            // A fetch TLB entry only holds RAM pages, so the generation index is in range.
             if slot.pointee.tag == physical | decodeTagBits
-                && slot.pointee.generation == pageGenerations[Int(e.physicalPage)] {
+                && slot.pointee.generation == pageGenerations[Int(truncatingIfNeeded: e.physicalPage)] {
                 return UnsafePointer(decodeCache.instructionPointer(slot))
             }
         }

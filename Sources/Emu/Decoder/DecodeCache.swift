@@ -40,5 +40,5 @@ final class DecodeCache {
     }
 
     @inline(__always)
-    static func slot(physical: UInt64) -> Int { Int((physical ^ (physical >> 15)) & mask) }
+    static func slot(physical: UInt64) -> Int { Int(truncatingIfNeeded: physical & mask) }
 }
