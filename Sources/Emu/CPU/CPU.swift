@@ -68,7 +68,9 @@ public final class CPU {
     /// The virtual cycle counter every guest-visible timer derives from.
     public var cycles: UInt64 = 0
     public var instructionsRetired: UInt64 = 0
-    public var halted = false
+    public var halted = false {
+        didSet { if halted { eventCycle = 0 } }
+    }
     /// Interrupt shadow (SDM vol. 3, 6.8.3): bit 0 = blocking by STI (maskable interrupts),
     /// bit 1 = blocking by MOV SS/POP SS (also #DB traps). It holds during the next instruction
     /// and ends after it; bit 7 (`shadowSetNow`) marks a shadow set by the current instruction.
@@ -76,9 +78,12 @@ public final class CPU {
         didSet { if interruptShadow != 0 { eventCycle = 0 } }
     }
     /// The instruction boundary work of `step()` (interrupt shadow, VMX timers and windows,
-    /// single-step trap) is done after an instruction that leaves `cycles >= eventCycle`; it is
-    /// at most the VMX event deadline, and 0 while an interrupt shadow is held or EFLAGS.TF is set.
+    /// single-step trap, the end of `run(until:)`) is done after an instruction that leaves
+    /// `cycles >= eventCycle`; it is at most the VMX event deadline and the deadline of
+    /// `run(until:)`, and 0 while an interrupt shadow is held, EFLAGS.TF is set or the CPU halts.
     var eventCycle: UInt64 = .max
+    /// The deadline of the current or last `run(until:)`.
+    var runDeadline: UInt64 = .max
     /// EFLAGS.TF was set when the current instruction began.
     var singleStepping = false
     static let shadowSetNow: UInt8 = 0x80

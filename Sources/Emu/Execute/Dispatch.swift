@@ -3,23 +3,26 @@ extension CPU {
     /// Runs instructions until `cycles` reaches `deadline`, `attention.pending` becomes nonzero
     /// or the CPU halts (the run loop's inner loop, kept here so the step is inlined into it).
     public func run(until deadline: UInt64, attention: Attention) throws(Fault) {
+        guard cycles < deadline else { return }
         singleStepping = controlFlags & RFlags.trap.rawValue != 0
-        while cycles < deadline {
-            try fetchAndExecute()
-            if attention.pending != 0 || halted { break }
-        }
+        runDeadline = deadline
+        eventCycle = min(eventCycle, deadline)
+        repeat {
+            if try fetchAndExecute() { break }
+        } while attention.pending == 0
     }
 
     /// Executes one instruction: fetch (decoded-instruction cache), advance RIP, execute.
     /// A fault leaves RIP at the faulting instruction (trap-class events leave it past it).
     public func step() throws(Fault) {
         singleStepping = controlFlags & RFlags.trap.rawValue != 0
-        try fetchAndExecute()
+        _ = try fetchAndExecute()
     }
 
-    /// `step()` once `singleStepping` holds EFLAGS.TF.
+    /// `step()` once `singleStepping` holds EFLAGS.TF. True when `run(until:)` must stop: its
+    /// deadline has come or the CPU halted.
     @inline(__always)
-    func fetchAndExecute() throws(Fault) {
+    func fetchAndExecute() throws(Fault) -> Bool {
         let i = try fetchInstruction()
         let start = rip
         rip = (start &+ UInt64(i.pointee.length)) & ripMask
@@ -31,23 +34,26 @@ extension CPU {
         }
         instructionsRetired &+= 1
         cycles &+= 1
-        if _slowPath(cycles >= eventCycle) { try instructionBoundary() }
+        if _slowPath(cycles >= eventCycle) { return try instructionBoundary() }
+        return false
     }
 
     /// The end of an instruction that left work for its boundary (`eventCycle`): the interrupt
     /// shadow, the VMX preemption timer, monitor trap flag and interrupt/NMI windows
-    /// (VMX/VMXTimers.swift), and the single-step trap, in that order.
+    /// (VMX/VMXTimers.swift), and the single-step trap, in that order. True when `run(until:)`
+    /// must stop.
     @inline(never)
-    func instructionBoundary() throws(Fault) {
+    func instructionBoundary() throws(Fault) -> Bool {
         if interruptShadow != 0 {
             // A shadow lasts until the end of the instruction after the one that set it.
             interruptShadow = interruptShadow & CPU.shadowSetNow != 0 ? interruptShadow & ~CPU.shadowSetNow : 0
         }
         let singleStep = singleStepping
         singleStepping = controlFlags & RFlags.trap.rawValue != 0
-        eventCycle = interruptShadow != 0 || singleStepping ? 0 : vmx.eventDeadline
+        eventCycle = interruptShadow != 0 || singleStepping || halted ? 0 : min(vmx.eventDeadline, runDeadline)
         if cycles >= vmx.eventDeadline { try vmxEventDeadline() }
         if singleStep { try singleStepTrap() }
+        return cycles >= runDeadline || halted
     }
 
     /// EFLAGS.TF set when an instruction began: a #DB trap after it completes, with DR6.BS set
