@@ -2,13 +2,22 @@
 extension CPU {
     /// Runs instructions until `cycles` reaches `deadline`, `attention.pending` becomes nonzero
     /// or the CPU halts (the run loop's inner loop, kept here so the step is inlined into it).
+    /// After a specialised handler that did not branch, the next instruction is taken from the
+    /// next cache slots when it is valid there (`DecodeCache.sequentialEntry`): no TLB lookup.
     public func run(until deadline: UInt64, attention: Attention) throws(Fault) {
         guard cycles < deadline else { return }
         singleStepping = controlFlags & RFlags.trap.rawValue != 0
         runDeadline = deadline
         eventCycle = min(eventCycle, deadline)
+        var linked: UnsafePointer<DecodeCache.Entry>? = nil
         repeat {
-            if try fetchAndExecute() { break }
+            let entry: UnsafePointer<DecodeCache.Entry>
+            if let linked { entry = linked } else { entry = try fetchEntry() }
+            let i = DecodeCache.instruction(entry)
+            let next = rip &+ UInt64(i.pointee.length)
+            if try execute(decoded: i) { break }
+            linked = i.pointee.handler != .generic && rip == next
+                ? DecodeCache.sequentialEntry(after: entry, length: i.pointee.length, generations: pageGenerations) : nil
         } while attention.pending == 0
     }
 
@@ -16,14 +25,14 @@ extension CPU {
     /// A fault leaves RIP at the faulting instruction (trap-class events leave it past it).
     public func step() throws(Fault) {
         singleStepping = controlFlags & RFlags.trap.rawValue != 0
-        _ = try fetchAndExecute()
+        _ = try execute(decoded: DecodeCache.instruction(try fetchEntry()))
     }
 
-    /// `step()` once `singleStepping` holds EFLAGS.TF. True when `run(until:)` must stop: its
-    /// deadline has come or the CPU halted.
+    /// Executes the decoded instruction at `i` (RIP still at its start) and retires it, once
+    /// `singleStepping` holds EFLAGS.TF. True when `run(until:)` must stop: its deadline has
+    /// come or the CPU halted.
     @inline(__always)
-    func fetchAndExecute() throws(Fault) -> Bool {
-        let i = try fetchInstruction()
+    func execute(decoded i: UnsafePointer<Instruction>) throws(Fault) -> Bool {
         let start = rip
         rip = (start &+ UInt64(i.pointee.length)) & ripMask
         do {
