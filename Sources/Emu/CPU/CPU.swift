@@ -10,6 +10,8 @@ public final class CPU {
     /// RFLAGS bits other than the six status flags (bit 1 always set).
     public var controlFlags: UInt64 = 0x2 {
         didSet {
+            // Single-stepping: every boundary needs `instructionBoundary` (Execute/Dispatch.swift).
+            if controlFlags & RFlags.trap.rawValue != 0 { eventCycle = 0 }
             // TLB entries hold SMAP decisions made under the old EFLAGS.AC (SDM 4.6).
             if (oldValue ^ controlFlags) & RFlags.alignmentCheck.rawValue != 0 && cr4 & (1 << 21) != 0 { flushTLB() }
         }
@@ -37,6 +39,8 @@ public final class CPU {
     public let ports: PortBus
     var tlb: TLB
     let decodeCache: DecodeCache
+    /// `decodeCache.slots`, kept here so the fetch path loads it without a second object.
+    let decodeSlots: UnsafeMutablePointer<DecodeCache.Entry>
     /// `memory.generation`, kept here so the fetch path loads it without a second object.
     let pageGenerations: UnsafeMutablePointer<UInt32>
 
@@ -64,17 +68,24 @@ public final class CPU {
     /// The virtual cycle counter every guest-visible timer derives from.
     public var cycles: UInt64 = 0
     public var instructionsRetired: UInt64 = 0
-    public var halted = false
+    public var halted = false {
+        didSet { if halted { eventCycle = 0 } }
+    }
     /// Interrupt shadow (SDM vol. 3, 6.8.3): bit 0 = blocking by STI (maskable interrupts),
     /// bit 1 = blocking by MOV SS/POP SS (also #DB traps). It holds during the next instruction
     /// and ends after it; bit 7 (`shadowSetNow`) marks a shadow set by the current instruction.
     public var interruptShadow: UInt8 = 0 {
         didSet { if interruptShadow != 0 { eventCycle = 0 } }
     }
-    /// The instruction boundary work of `step()` (interrupt shadow, VMX timers and windows) is
-    /// done after an instruction that leaves `cycles >= eventCycle`; it is at most the VMX event
-    /// deadline, and 0 while an interrupt shadow is held.
+    /// The instruction boundary work of `step()` (interrupt shadow, VMX timers and windows,
+    /// single-step trap, the end of `run(until:)`) is done after an instruction that leaves
+    /// `cycles >= eventCycle`; it is at most the VMX event deadline and the deadline of
+    /// `run(until:)`, and 0 while an interrupt shadow is held, EFLAGS.TF is set or the CPU halts.
     var eventCycle: UInt64 = .max
+    /// The deadline of the current or last `run(until:)`.
+    var runDeadline: UInt64 = .max
+    /// EFLAGS.TF was set when the current instruction began.
+    var singleStepping = false
     static let shadowSetNow: UInt8 = 0x80
     /// NMIs blocked from NMI delivery until the next IRET (SDM vol. 3, 6.7.1).
     public var nmiBlocked = false
@@ -94,6 +105,7 @@ public final class CPU {
         segments.initialize(repeating: SegmentCache(), count: 6)
         tlb = TLB()
         decodeCache = DecodeCache()
+        decodeSlots = decodeCache.slots
         pageGenerations = memory.generation
         decodeTagBits = DecodeCache.tag(physical: 0, mode: .real, vendor: vendor)
         cpuidModel = CPUIDModel(vendor: vendor)

@@ -54,6 +54,7 @@ extension CPU {
         }
         b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet
         systemRegisters.breakpoints = b
+        if b.attention { eventCycle = 0 }   // leave run(until:) for the checked path
         if hadData || b.data != 0 { flushTLB() }
     }
 
@@ -62,6 +63,7 @@ extension CPU {
         if resumeFlagSet {
             systemRegisters.breakpoints.attention = true
             systemRegisters.breakpoints.resumeLoaded = true
+            eventCycle = 0
         }
     }
 

@@ -4,23 +4,24 @@ extension CPU {
     /// Returns a pointer into the decoded-instruction cache (or its scratch slot for
     /// instructions that cannot be cached), so the hot path never copies the instruction.
     @inline(__always)
-    func fetchInstruction() throws(Fault) -> UnsafePointer<Instruction> {
+    func fetchEntry() throws(Fault) -> UnsafePointer<DecodeCache.Entry> {
         let linear = codeMode == .long64 ? rip : (segments[1].base &+ rip) & 0xFFFF_FFFF
         let page = linear >> 12
         let e = tlb.fetch[Int(page & TLB.mask)]
         if e.tag == page {
             let physical = e.physicalPage << 12 | (linear & 0xFFF)
-            let slot = decodeCache.slots + DecodeCache.slot(physical: physical)
+            let slot = decodeSlots + DecodeCache.slot(physical: physical)
+            // A fetch TLB entry only holds RAM pages, so the generation index is in range.
             if slot.pointee.tag == physical | decodeTagBits
-                && slot.pointee.generation == pageGenerations[Int(e.physicalPage)] {
-                return UnsafePointer(decodeCache.instructionPointer(slot))
+                && slot.pointee.generation == pageGenerations[Int(truncatingIfNeeded: e.physicalPage)] {
+                return UnsafePointer(slot)
             }
         }
         return try fetchAndDecode(linear)
     }
 
     @inline(never)
-    func fetchAndDecode(_ linear: UInt64) throws(Fault) -> UnsafePointer<Instruction> {
+    func fetchAndDecode(_ linear: UInt64) throws(Fault) -> UnsafePointer<DecodeCache.Entry> {
         if codeMode != .long64 {
             // CS limit (SDM vol. 3, 5.3): the first byte must be inside; later bytes are checked
             // against the instruction's length below.
@@ -72,9 +73,9 @@ extension CPU {
             memory.codePage[Int(physicalPage)] = 1
             slot.pointee = DecodeCache.Entry(tag: DecodeCache.tag(physical: physical, mode: codeMode, vendor: vendor),
                                              generation: memory.generation[Int(physicalPage)], instruction: insn)
-            return UnsafePointer(decodeCache.instructionPointer(slot))
+            return UnsafePointer(slot)
         }
-        decodeCache.scratch.pointee = insn
+        decodeCache.scratch.pointee.instruction = insn
         return UnsafePointer(decodeCache.scratch)
     }
 

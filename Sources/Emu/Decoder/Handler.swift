@@ -16,13 +16,14 @@ public enum Handler: UInt8, Sendable {
     /// Shifts and rotates of a register by an immediate or implicit count whose masked value is
     /// not 0; the masked count is in `src`.
     case rolRI, rorRI, shlRI, shrRI, sarRI
-    case jcc, jmp
+    /// Jcc; `jzJnz` for JZ/JNZ (condition codes 4 and 5), the most common ones.
+    case jcc, jzJnz, jmp
 
     /// The handler for `insn`, with the operand registers it uses: (handler, dst, src).
     static func select(_ insn: Instruction) -> (Handler, UInt8, UInt8) {
         let generic: (Handler, UInt8, UInt8) = (.generic, 0, 0)
         switch insn.op {
-        case .jcc: return (.jcc, 0, 0)
+        case .jcc: return (insn.sub >> 1 == 2 ? .jzJnz : .jcc, 0, 0)
         case .jmp where insn.form == .rel: return (.jmp, 0, 0)
         default: break
         }

@@ -56,6 +56,10 @@ extension CPU {
             if flags.condition(p.pointee.sub) {
                 rip = try nearBranchTarget(rip &+ p.pointee.immediate, size: p.pointee.size)
             }
+        case .jzJnz:
+            if flags.zero != (p.pointee.sub & 1 != 0) {
+                rip = try nearBranchTarget(rip &+ p.pointee.immediate, size: p.pointee.size)
+            }
         case .jmp:
             rip = try nearBranchTarget(rip &+ p.pointee.immediate, size: p.pointee.size)
         }

@@ -1,24 +1,43 @@
 /// The interpreter's dispatch: one dense switch over `Op` (DESIGN.md, hot path rules).
 extension CPU {
     /// Runs instructions until `cycles` reaches `deadline`, `attention.pending` becomes nonzero
-    /// or the CPU halts (the run loop's inner loop, kept here so `step()` is inlined into it).
+    /// or the CPU halts (the run loop's inner loop, kept here so the step is inlined into it).
+    /// After a specialised handler that did not branch, the next instruction is taken from the
+    /// next cache slots when it is valid there (`DecodeCache.sequentialEntry`): no TLB lookup.
     public func run(until deadline: UInt64, attention: Attention) throws(Fault) {
-        while cycles < deadline {
-            try step()
-            if attention.pending != 0 || halted { break }
-        }
+        guard cycles < deadline else { return }
+        // Armed debug registers (CPU/DebugBreakpoints.swift): one checked instruction per call.
+        if _slowPath(systemRegisters.breakpoints.attention) { try step(); return }
+        singleStepping = controlFlags & RFlags.trap.rawValue != 0
+        runDeadline = deadline
+        eventCycle = min(eventCycle, deadline)
+        var linked: UnsafePointer<DecodeCache.Entry>? = nil
+        repeat {
+            let entry: UnsafePointer<DecodeCache.Entry>
+            if let linked { entry = linked } else { entry = try fetchEntry() }
+            let i = DecodeCache.instruction(entry)
+            let next = rip &+ UInt64(i.pointee.length)
+            if try execute(decoded: i) { break }
+            linked = i.pointee.handler != .generic && rip == next
+                ? DecodeCache.sequentialEntry(after: entry, length: i.pointee.length, generations: pageGenerations) : nil
+        } while attention.pending == 0
     }
 
     /// Executes one instruction: fetch (decoded-instruction cache), advance RIP, execute.
     /// A fault leaves RIP at the faulting instruction (trap-class events leave it past it).
-    @inline(__always)
     public func step() throws(Fault) {
-        // Debug registers and RF (CPU/DebugBreakpoints.swift): one flag test while unused.
         if _slowPath(systemRegisters.breakpoints.attention) { try debugBeforeInstruction() }
-        let i = try fetchInstruction()
+        singleStepping = controlFlags & RFlags.trap.rawValue != 0
+        _ = try execute(decoded: DecodeCache.instruction(try fetchEntry()))
+    }
+
+    /// Executes the decoded instruction at `i` (RIP still at its start) and retires it, once
+    /// `singleStepping` holds EFLAGS.TF. True when `run(until:)` must stop: its deadline has
+    /// come or the CPU halted.
+    @inline(__always)
+    func execute(decoded i: UnsafePointer<Instruction>) throws(Fault) -> Bool {
         let start = rip
         rip = (start &+ UInt64(i.pointee.length)) & ripMask
-        let singleStep = controlFlags & RFlags.trap.rawValue != 0
         do {
             try execute(i)
         } catch {
@@ -27,22 +46,28 @@ extension CPU {
         }
         instructionsRetired &+= 1
         cycles &+= 1
-        if _slowPath(cycles >= eventCycle || singleStep) { try instructionBoundary(singleStep: singleStep) }
+        if _slowPath(cycles >= eventCycle) { return try instructionBoundary() }
+        return false
     }
 
     /// The end of an instruction that left work for its boundary (`eventCycle`): the interrupt
     /// shadow, the VMX preemption timer, monitor trap flag and interrupt/NMI windows
-    /// (VMX/VMXTimers.swift), and the single-step trap, in that order.
+    /// (VMX/VMXTimers.swift), data/I-O breakpoints and the single-step trap, in that order. True when `run(until:)`
+    /// must stop.
     @inline(never)
-    func instructionBoundary(singleStep: Bool) throws(Fault) {
+    func instructionBoundary() throws(Fault) -> Bool {
         if interruptShadow != 0 {
             // A shadow lasts until the end of the instruction after the one that set it.
             interruptShadow = interruptShadow & CPU.shadowSetNow != 0 ? interruptShadow & ~CPU.shadowSetNow : 0
         }
-        eventCycle = interruptShadow != 0 || systemRegisters.breakpoints.attention ? 0 : vmx.eventDeadline
+        let singleStep = singleStepping
+        singleStepping = controlFlags & RFlags.trap.rawValue != 0
+        let debugging = systemRegisters.breakpoints.attention
+        eventCycle = interruptShadow != 0 || singleStepping || halted || debugging ? 0 : min(vmx.eventDeadline, runDeadline)
         if cycles >= vmx.eventDeadline { try vmxEventDeadline() }
-        if systemRegisters.breakpoints.attention { try debugAfterInstruction(singleStep: singleStep) }
+        if debugging { try debugAfterInstruction(singleStep: singleStep) }
         if singleStep { try singleStepTrap() }
+        return cycles >= runDeadline || halted || debugging
     }
 
     /// EFLAGS.TF set when an instruction began: a #DB trap after it completes, with DR6.BS set
