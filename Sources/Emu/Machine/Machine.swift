@@ -209,7 +209,10 @@ public final class Machine {
             }
             apicBus.select(0)
             clock.cpu = cpus[0]
-            if allStuck && !clock.hasArmedEvent { return .halted(state: CPUStateSummary(cpu)) }
+            // Stuck everywhere, unless an IPI sent late in the round can wake a processor.
+            if allStuck && !clock.hasArmedEvent && !cpus.indices.contains(where: { canBeWoken($0) }) {
+                return .halted(state: CPUStateSummary(cpu))
+            }
             now = end
             if now >= budget { return .cycleBudgetExhausted(cycles: now, state: CPUStateSummary(cpu)) }
         }
