@@ -6,7 +6,7 @@ import Testing
     let cli = SwemuCLITests()
 
     @Test func deviceRomsPassUnderTheCLI() throws {
-        for name in ["pic-pit", "rtc", "uart-irq", "apic-timer", "ioapic"] {
+        for name in ["pic-pit", "rtc", "uart-irq", "apic-timer", "ioapic", "acpi", "fw-cfg"] {
             let r = try cli.swemu(["boot", "roms/devices/\(name).elf", "-m", "128M"])
             #expect(r.status == 1, "\(name): \(r.stdout)")
             #expect(r.stdout.hasSuffix("\(name): all checks passed\n"))
