@@ -14,7 +14,7 @@ import Testing
         return (exit, sink.text, m.cpu.cycles)
     }
 
-    @Test(arguments: ["pic-pit", "rtc", "uart-irq", "apic-timer", "ioapic", "acpi", "fw-cfg"])
+    @Test(arguments: ["pic-pit", "rtc", "uart-irq", "apic-timer", "ioapic", "acpi", "fw-cfg", "vmx-extint"])
     func allChecksPass(_ name: String) throws {
         let (exit, text, _) = try boot(name)
         #expect(exit == .debugExit(value: 0), "\(text)")
