@@ -37,6 +37,9 @@ enum Help {
       --cpu intel|amd      CPU model: intel (VMX) or amd (SVM); default intel
       -m SIZE              guest RAM: 64M, 512M, 2G...; a bare number is MiB; default 256M
       --smp N              N processors (1-64); the APs wait for INIT-SIPI-SIPI; default 1
+      --module FILE[,ARGS] load FILE as a Multiboot module (repeatable, in order); its string
+                           is "FILE ARGS", as QEMU's -initrd "FILE ARGS" gives it
+      --vga                print the VGA text screen (0xb8000, 80 x 25) on stdout at exit
       --cmdline STR        kernel command line; the guest receives "IMAGE STR", exactly
                            as QEMU's -kernel IMAGE -append STR passes it
       --serial stdio|none|file:PATH

@@ -145,19 +145,25 @@ public final class Machine {
     @discardableResult
     public func load(path: String) throws(MachineError) -> BootImage {
         let bytes: [UInt8]
-        do { bytes = try ImageFile.read(path: path) } catch { throw .boot(error) }
-        return try load(bytes, name: path)
+        var modules: [BootModule] = []
+        do {
+            bytes = try ImageFile.read(path: path)
+            for m in config.modules { modules.append(BootModule(string: m.string, bytes: try ImageFile.read(path: m.path))) }
+        } catch { throw .boot(error) }
+        return try load(bytes, name: path, modules: modules)
     }
 
     /// Loads a kernel image and puts the CPU in its entry state.
     @discardableResult
-    public func load(_ bytes: [UInt8], name: String) throws(MachineError) -> BootImage {
+    public func load(_ bytes: [UInt8], name: String, modules: [BootModule] = []) throws(MachineError) -> BootImage {
         let commandLine = name + " " + config.commandLine
         let image: BootImage
+        VGATextScreen.clear(memory)
         _ = memory.load(acpiTables.tables, at: ACPITables.tablesAddress)
         _ = memory.load(acpiTables.rsdp, at: ACPITables.rsdpAddress)
         do {
-            image = try BootLoader.load(bytes, into: memory, commandLine: commandLine, acpiRSDP: acpiTables.rsdp)
+            image = try BootLoader.load(bytes, into: memory, commandLine: commandLine, acpiRSDP: acpiTables.rsdp,
+                                        modules: modules)
         } catch { throw .boot(error) }
         image.enter(cpu)
         bootImage = image
