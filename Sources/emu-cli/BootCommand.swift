@@ -31,6 +31,10 @@ enum BootCommand {
                 + "cpu \(config.vendor == .intel ? "intel" : "amd")")
         }
         let exit = machine.run()
+        if options.config.vgaText {
+            let screen = VGATextScreen.text(machine.memory)
+            if !screen.isEmpty { StandardStreams.out(screen) }
+        }
         if let report = exit.report { StandardStreams.error("swemu: \(report)") }
         if options.config.verbose {
             StandardStreams.error("swemu: exit: \(exit.summary), status \(exit.status & 0xFF); "

@@ -42,7 +42,7 @@ struct BootOptions {
                 name = "-m"
                 inlineValue = String(arg.dropFirst(2))
             }
-            let takesValue = ["--cpu", "-m", "--cmdline", "--serial", "--max-cycles", "--rtc"].contains(name)
+            let takesValue = ["--cpu", "-m", "--cmdline", "--serial", "--max-cycles", "--rtc", "--smp", "--module"].contains(name)
             var value = ""
             if takesValue {
                 if let inlineValue {
@@ -88,6 +88,18 @@ struct BootOptions {
                     return .failure("bad --max-cycles '\(value)' (a decimal number of cycles)")
                 }
                 config.maxCycles = n
+            case "--module":
+                let m = ModuleFile(argument: value)
+                guard !m.path.isEmpty else { return .failure("bad --module '\(value)' (FILE or FILE,ARGS)") }
+                config.modules.append(m)
+            case "--vga":
+                config.vgaText = true
+            case "--smp":
+                guard !value.isEmpty, value.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(value),
+                      n >= 1, n <= MachineConfig.maximumCPUCount else {
+                    return .failure("bad --smp '\(value)' (1 to \(MachineConfig.maximumCPUCount) processors)")
+                }
+                config.cpuCount = n
             case "--rtc":
                 guard let t = CMOSRTC.parseTime(value) else {
                     return .failure("bad --rtc '\(value)' (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, UTC, from 1970)")

@@ -20,15 +20,26 @@ enum Help {
     8259A PIC pair (0x20, 0xa0, ELCR 0x4d0), 8254 PIT (0x40-0x43, IRQ0; port 0x61),
     MC146818 RTC/CMOS (0x70-0x71, IRQ8), keyboard controller (0x60/0x64: reset, A20),
     fast A20/reset (0x92), COM1 (16550 UART at 0x3f8, IRQ4), isa-debug-exit (port 0xf4,
-    4 ports) and ACPI power-off (PM1a control at 0x604: write 0x2000).
+    4 ports), ACPI PM1a (status/enable 0x600, control 0x604: write 0x2000 to power off, PM
+    timer 0x608 at 3.579545 MHz), QEMU fw_cfg (0x510/0x511), PCI configuration mechanism #1
+    (0xcf8/0xcfc: q35 host bridge 00:00.0, ISA bridge 00:1f.0) with the reset register 0xcf9,
+    a local APIC per CPU (xAPIC at 0xfee00000 and x2APIC; timer one-shot, periodic and
+    TSC-deadline), the IOAPIC (0xfec00000, 24 inputs, ISA IRQ0 on input 2), the HPET
+    (0xfed00000, 100 MHz), and ACPI tables (RSDP at 0xf0000: RSDT, XSDT, FADT, MADT, HPET).
 
     time: virtual and deterministic. One cycle per instruction, and 1 cycle = 1 ns (the TSC
     runs at a nominal 1 GHz); the PIT (105/88 MHz) and the RTC derive from the cycle count
-    exactly. HLT with interrupts enabled sleeps until the next timer event.
+    exactly, as do the APIC timer (1 GHz bus), the HPET and the PM timer. HLT with interrupts
+    enabled sleeps until the next timer event. With --smp N the CPUs take turns in fixed
+    quanta of 10,000 cycles on one host thread, so SMP runs are deterministic too.
 
     options:
       --cpu intel|amd      CPU model: intel (VMX) or amd (SVM); default intel
       -m SIZE              guest RAM: 64M, 512M, 2G...; a bare number is MiB; default 256M
+      --smp N              N processors (1-64); the APs wait for INIT-SIPI-SIPI; default 1
+      --module FILE[,ARGS] load FILE as a Multiboot module (repeatable, in order); its string
+                           is "FILE ARGS", as QEMU's -initrd "FILE ARGS" gives it
+      --vga                print the VGA text screen (0xb8000, 80 x 25) on stdout at exit
       --cmdline STR        kernel command line; the guest receives "IMAGE STR", exactly
                            as QEMU's -kernel IMAGE -append STR passes it
       --serial stdio|none|file:PATH

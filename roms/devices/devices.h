@@ -29,7 +29,7 @@ static void idt_init(void) {
 }
 
 /* ICW1-4: edge-triggered, cascade, vectors 0x20-0x27 and 0x28-0x2f, 8086 mode; all masked. */
-static void pic_init(void) {
+static __attribute__((unused)) void pic_init(void) {
     outb(0x20, 0x11); outb(0xa0, 0x11);
     outb(0x21, 0x20); outb(0xa1, 0x28);
     outb(0x21, 0x04); outb(0xa1, 0x02);

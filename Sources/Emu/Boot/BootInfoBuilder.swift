@@ -28,6 +28,7 @@ struct BootInfoBuilder {
     mutating func append32(_ v: UInt32) { for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
     mutating func append64(_ v: UInt64) { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
     mutating func append16(_ v: UInt16) { bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8)) }
+    mutating func append(_ b: some Collection<UInt8>) { bytes.append(contentsOf: b) }
 
     /// Appends a NUL-terminated string and returns its physical address.
     mutating func appendString(_ s: String) -> UInt32 {

@@ -30,7 +30,7 @@ public enum Multiboot1Loader {
     /// `commandLine` is passed verbatim (the command line decides whether it starts with the
     /// kernel's name, as GRUB and QEMU do).
     public static func load(_ bytes: [UInt8], header: MultibootHeader, into memory: PhysicalMemory,
-                            commandLine: String) throws(BootError) -> BootImage {
+                            commandLine: String, modules: [BootModule] = []) throws(BootError) -> BootImage {
         let format: String
         let pieces: [Piece]
         let entry: UInt64
@@ -43,7 +43,8 @@ public enum Multiboot1Loader {
             format = elf.is64Bit ? "Multiboot1 ELF64" : "Multiboot1 ELF32"
         }
         let ranges = try place(pieces, entry: entry, in: memory)
-        let (info, gdt) = try writeInfo(memory: memory, occupied: ranges, commandLine: commandLine)
+        let placed = try BootModule.place(modules, after: ranges, in: memory)
+        let (info, gdt) = try writeInfo(memory: memory, occupied: ranges, commandLine: commandLine, modules: placed)
         return BootImage(format: format, entry: UInt32(entry), magic: MultibootHeader.bootloaderMagic,
                          infoAddress: info, gdtAddress: gdt, loadedRanges: ranges)
     }
@@ -112,11 +113,11 @@ public enum Multiboot1Loader {
     }
 
     /// Writes the information structure, the memory map, the strings and the GDT as one block.
-    static func writeInfo(memory: PhysicalMemory, occupied: [Range<UInt64>],
-                          commandLine: String) throws(BootError) -> (info: UInt32, gdt: UInt32) {
+    static func writeInfo(memory: PhysicalMemory, occupied: [Range<UInt64>], commandLine: String,
+                          modules: [BootModule.Placed] = []) throws(BootError) -> (info: UInt32, gdt: UInt32) {
         let map = E820Map(ramSize: memory.size)
         let size = infoSize + 24 * map.entries.count + BootInfoBuilder.gdtSize + 8 + bootLoaderName.utf8.count + 1
-            + commandLine.utf8.count + 1 + 16
+            + commandLine.utf8.count + 1 + 16 + modules.reduce(0) { $0 + 16 + $1.string.utf8.count + 1 }
         guard let base = BootInfoBuilder.place(size: size, avoiding: occupied, limit: E820Map.lowMemoryEnd,
                                                ramSize: memory.size) else {
             throw .doesNotFit(what: "boot information", start: 0, end: UInt64(size), ramSize: memory.size)
@@ -132,7 +133,15 @@ public enum Multiboot1Loader {
         }
         let mmapLength = UInt32(b.here - mmap)
         let gdt = b.appendGDT()
+        // Module structures (3.3): mod_start, mod_end, string, reserved.
         let mods = UInt32(truncatingIfNeeded: b.here)
+        let modTable = b.reserve(16 * modules.count)
+        for (k, m) in modules.enumerated() {
+            let string = b.appendString(m.string)
+            b.put32(UInt32(truncatingIfNeeded: m.start), at: modTable + 16 * k)
+            b.put32(UInt32(truncatingIfNeeded: m.end), at: modTable + 16 * k + 4)
+            b.put32(string, at: modTable + 16 * k + 8)
+        }
         let name = b.appendString(bootLoaderName)
         let cmdline = b.appendString(commandLine)
         let flags: InfoFlags = [.memory, .commandLine, .modules, .memoryMap, .bootLoaderName]
@@ -140,8 +149,8 @@ public enum Multiboot1Loader {
         b.put32(map.lowerKiB, at: info + 4)
         b.put32(map.upperKiB, at: info + 8)
         b.put32(cmdline, at: info + 16)
-        b.put32(0, at: info + 20)          // mods_count
-        b.put32(mods, at: info + 24)       // mods_addr (no modules)
+        b.put32(UInt32(modules.count), at: info + 20)   // mods_count
+        b.put32(mods, at: info + 24)                    // mods_addr
         b.put32(mmapLength, at: info + 44)
         b.put32(UInt32(truncatingIfNeeded: mmap), at: info + 48)
         b.put32(name, at: info + 64)

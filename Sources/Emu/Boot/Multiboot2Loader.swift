@@ -7,12 +7,17 @@ public enum Multiboot2Loader {
         case end = 0
         case commandLine = 1
         case bootLoaderName = 2
+        case module = 3
         case basicMemory = 4
         case memoryMap = 6
+        /// A copy of the RSDP, ACPI 1.0 part (20 bytes) and ACPI 2.0+ (the whole structure).
+        case acpiOldRSDP = 14
+        case acpiNewRSDP = 15
     }
 
     public static func load(_ bytes: [UInt8], header: Multiboot2Header, into memory: PhysicalMemory,
-                            commandLine: String) throws(BootError) -> BootImage {
+                            commandLine: String, acpiRSDP: [UInt8] = [],
+                            modules: [BootModule] = []) throws(BootError) -> BootImage {
         let pieces: [Multiboot1Loader.Piece]
         var entry: UInt64
         let format: String
@@ -33,17 +38,21 @@ public enum Multiboot2Loader {
             format = elf.is64Bit ? "Multiboot2 ELF64" : "Multiboot2 ELF32"
         }
         let ranges = try Multiboot1Loader.place(pieces, entry: entry, in: memory)
-        let (info, gdt) = try writeInfo(memory: memory, occupied: ranges, commandLine: commandLine)
+        let placed = try BootModule.place(modules, after: ranges, in: memory)
+        let (info, gdt) = try writeInfo(memory: memory, occupied: ranges, commandLine: commandLine, acpiRSDP: acpiRSDP,
+                                        modules: placed)
         return BootImage(format: format, entry: UInt32(entry), magic: Multiboot2Header.bootloaderMagic,
                          infoAddress: info, gdtAddress: gdt, loadedRanges: ranges)
     }
 
     /// The tag list (8-byte aligned, total_size first), then the GDT.
-    static func writeInfo(memory: PhysicalMemory, occupied: [Range<UInt64>],
-                          commandLine: String) throws(BootError) -> (info: UInt32, gdt: UInt32) {
+    static func writeInfo(memory: PhysicalMemory, occupied: [Range<UInt64>], commandLine: String,
+                          acpiRSDP: [UInt8] = [], modules: [BootModule.Placed] = []) throws(BootError) -> (info: UInt32, gdt: UInt32) {
         let map = E820Map(ramSize: memory.size)
         let size = 8 + 16 + commandLine.utf8.count + 1 + Multiboot1Loader.bootLoaderName.utf8.count + 1 + 16
             + 16 + 16 + 24 * map.entries.count + 8 + 8 + BootInfoBuilder.gdtSize + 16
+            + (acpiRSDP.isEmpty ? 0 : 16 + 20 + 16 + acpiRSDP.count)
+            + modules.reduce(0) { $0 + 16 + 8 + $1.string.utf8.count + 1 }
         guard let base = BootInfoBuilder.place(size: size, avoiding: occupied, limit: E820Map.lowMemoryEnd,
                                                ramSize: memory.size) else {
             throw .doesNotFit(what: "boot information", start: 0, end: UInt64(size), ramSize: memory.size)
@@ -60,6 +69,13 @@ public enum Multiboot2Loader {
         }
         tag(.commandLine) { _ = $0.appendString(commandLine) }
         tag(.bootLoaderName) { _ = $0.appendString(Multiboot1Loader.bootLoaderName) }
+        for m in modules {
+            tag(.module) { b in
+                b.append32(UInt32(truncatingIfNeeded: m.start))
+                b.append32(UInt32(truncatingIfNeeded: m.end))
+                _ = b.appendString(m.string)
+            }
+        }
         tag(.basicMemory) { $0.append32(map.lowerKiB); $0.append32(map.upperKiB) }
         tag(.memoryMap) { b in
             b.append32(24)                    // entry_size
@@ -70,6 +86,10 @@ public enum Multiboot2Loader {
                 b.append32(e.type.rawValue)
                 b.append32(0)
             }
+        }
+        if acpiRSDP.count >= 20 {
+            tag(.acpiOldRSDP) { b in b.append(acpiRSDP.prefix(20)) }
+            tag(.acpiNewRSDP) { b in b.append(acpiRSDP) }
         }
         tag(.end) { _ in }
         b.put32(UInt32(b.bytes.count), at: total)

@@ -4,7 +4,9 @@
 /// ends the run with status 0 (`MachineExit.powerOff`). Other sleep types are ignored.
 public final class PowerManagementControl: PortDevice {
     let attention: Attention
-    var pm1aControl: UInt16 = 0
+    /// SCI_EN (bit 0) reads 1: there is no SMI command port, the machine is always in ACPI mode
+    /// (ACPI 6.5, 4.8.2.5; the FADT's SMI_CMD is 0).
+    var pm1aControl: UInt16 = 1
 
     public init(attention: Attention) { self.attention = attention }
 
@@ -22,7 +24,7 @@ public final class PowerManagementControl: PortDevice {
         } else {
             v = v & 0x00FF | UInt16(value & 0xFF) << 8
         }
-        pm1aControl = v & ~0x2000   // SLP_EN is write-only
+        pm1aControl = (v & ~0x2000) | 1   // SLP_EN is write-only; SCI_EN stays set
         if v & 0x2000 != 0 && v >> 10 & 7 == 0 { attention.request(.powerOff) }
     }
 }

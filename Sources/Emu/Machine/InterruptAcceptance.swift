@@ -57,6 +57,17 @@ extension Machine {
         return .pending
     }
 
+    /// Whether processor `i` has something to do at its next turn: a start-up IPI, an NMI, or
+    /// an interrupt it can take.
+    func canBeWoken(_ i: Int) -> Bool {
+        let apic = apics[i], cpu = cpus[i]
+        if apic.pendingStartup != nil { return true }
+        if apic.waitingForSIPI { return false }
+        if apic.nmiPending && !cpu.nmiBlocked { return true }
+        guard canWake(cpu) else { return false }
+        return apic.deliverableVector != nil || (apic.acceptsExtINT && pic.interruptRequested)
+    }
+
     /// Whether an interrupt could end HLT: RFLAGS.IF = 1, or external-interrupt exiting in VMX
     /// non-root operation (which exits whatever IF says).
     func canWake(_ cpu: CPU) -> Bool {

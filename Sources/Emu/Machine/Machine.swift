@@ -12,9 +12,13 @@
 ///     0xF4-0xF7                           isa-debug-exit
 ///     0x3F8-0x3FF                         COM1, 16550A UART -> IRQ4
 ///     0x604-0x605                         ACPI PM1a control: S5 power-off (`PowerManagementControl`)
+///     0x600-0x603, 0x608-0x60B            ACPI PM1a status/enable, PM timer (`ACPIPMTimer`)
+///     0x510-0x511                         QEMU fw_cfg (`FirmwareConfig`)
+///     0xCF8-0xCFF                         PCI configuration mechanism #1, reset control 0xCF9
 ///
 /// Memory-mapped: a local APIC per processor at IA32_APIC_BASE (default 0xFEE00000, `APICBus`),
-/// the IOAPIC at 0xFEC00000 (ISA IRQ n -> input n, IRQ0 -> input 2: `ISAInterruptRouter`).
+/// the IOAPIC at 0xFEC00000 (ISA IRQ n -> input n, IRQ0 -> input 2: `ISAInterruptRouter`), the
+/// HPET at 0xFED00000. ACPI tables (RSDP at 0xF0000) describe it all (`ACPITables`).
 ///
 /// Unassigned ports read as all ones. Time comes from `clock` (Machine/Clock.swift).
 public final class Machine {
@@ -42,6 +46,11 @@ public final class Machine {
     public let keyboardController: KeyboardController
     public let com1: UART16550
     public let debugExit: DebugExitPort
+    public let pciHost: PCIHost
+    public let firmwareConfig: FirmwareConfig
+    public let hpet: HPET
+    /// Written to RAM at `load` (the firmware's tables in the BIOS area).
+    public let acpiTables: ACPITables
     public let serialSink: SerialSink
     /// The loaded kernel, once `load` succeeded.
     public private(set) var bootImage: BootImage?
@@ -105,6 +114,16 @@ public final class Machine {
         ports.attach(rtc, ports: 0x70...0x71)
         ports.attach(SystemControlPortA(attention: attention, a20: a20), ports: SystemControlPortA.port...SystemControlPortA.port)
         ports.attach(PowerManagementControl(attention: attention), ports: PowerManagementControl.ports)
+        let pmTimer = ACPIPMTimer(clock: clock)
+        ports.attach(pmTimer, ports: ACPIPMTimer.ports)
+        ports.attach(PowerManagementEvents(timer: pmTimer), ports: PowerManagementEvents.ports)
+        pciHost = PCIHost(attention: attention)
+        ports.attach(pciHost, ports: PCIHost.ports)
+        firmwareConfig = FirmwareConfig(ramSize: config.memorySize, cpuCount: cpuCount, commandLine: config.commandLine)
+        ports.attach(firmwareConfig, ports: FirmwareConfig.ports)
+        hpet = HPET(clock: clock, irqs: isa, ioapic: ioapic)
+        memory.map(MMIORegion(start: HPET.defaultBase, length: 0x400, device: hpet))
+        acpiTables = ACPITables(cpuCount: cpuCount)
         ports.attach(com1, ports: com1.ports)
         ports.attach(debugExit, ports: debugExit.ports)
         applyFirmwareSettings()
@@ -126,16 +145,26 @@ public final class Machine {
     @discardableResult
     public func load(path: String) throws(MachineError) -> BootImage {
         let bytes: [UInt8]
-        do { bytes = try ImageFile.read(path: path) } catch { throw .boot(error) }
-        return try load(bytes, name: path)
+        var modules: [BootModule] = []
+        do {
+            bytes = try ImageFile.read(path: path)
+            for m in config.modules { modules.append(BootModule(string: m.string, bytes: try ImageFile.read(path: m.path))) }
+        } catch { throw .boot(error) }
+        return try load(bytes, name: path, modules: modules)
     }
 
     /// Loads a kernel image and puts the CPU in its entry state.
     @discardableResult
-    public func load(_ bytes: [UInt8], name: String) throws(MachineError) -> BootImage {
+    public func load(_ bytes: [UInt8], name: String, modules: [BootModule] = []) throws(MachineError) -> BootImage {
         let commandLine = name + " " + config.commandLine
         let image: BootImage
-        do { image = try BootLoader.load(bytes, into: memory, commandLine: commandLine) } catch { throw .boot(error) }
+        VGATextScreen.clear(memory)
+        _ = memory.load(acpiTables.tables, at: ACPITables.tablesAddress)
+        _ = memory.load(acpiTables.rsdp, at: ACPITables.rsdpAddress)
+        do {
+            image = try BootLoader.load(bytes, into: memory, commandLine: commandLine, acpiRSDP: acpiTables.rsdp,
+                                        modules: modules)
+        } catch { throw .boot(error) }
         image.enter(cpu)
         bootImage = image
         return image
@@ -186,7 +215,10 @@ public final class Machine {
             }
             apicBus.select(0)
             clock.cpu = cpus[0]
-            if allStuck && !clock.hasArmedEvent { return .halted(state: CPUStateSummary(cpu)) }
+            // Stuck everywhere, unless an IPI sent late in the round can wake a processor.
+            if allStuck && !clock.hasArmedEvent && !cpus.indices.contains(where: { canBeWoken($0) }) {
+                return .halted(state: CPUStateSummary(cpu))
+            }
             now = end
             if now >= budget { return .cycleBudgetExhausted(cycles: now, state: CPUStateSummary(cpu)) }
         }

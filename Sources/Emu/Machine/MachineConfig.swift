@@ -20,6 +20,10 @@ public struct MachineConfig: Sendable, Equatable {
     public var maxCycles: UInt64?
     /// `--verbose`: load and exit details on stderr.
     public var verbose = false
+    /// `--module FILE[,ARGS]`, in order: files loaded as Multiboot modules.
+    public var modules: [ModuleFile] = []
+    /// `--vga`: print the VGA text screen (0xB8000) to standard output at exit.
+    public var vgaText = false
     /// `--smp`: the number of processors (1 to `maximumCPUCount`).
     public var cpuCount = 1
     public static let maximumCPUCount = 64
@@ -70,4 +74,29 @@ public struct MachineConfig: Sendable, Equatable {
         }
         return .success(bytes)
     }
+}
+
+/// A `--module` argument: the file, and the arguments that follow it in the module string.
+public struct ModuleFile: Sendable, Equatable {
+    public var path: String
+    public var arguments: String
+
+    public init(path: String, arguments: String = "") {
+        self.path = path
+        self.arguments = arguments
+    }
+
+    /// "FILE,ARGS" or "FILE".
+    public init(argument: String) {
+        if let comma = argument.firstIndex(of: ",") {
+            path = String(argument[..<comma])
+            arguments = String(argument[argument.index(after: comma)...])
+        } else {
+            path = argument
+            arguments = ""
+        }
+    }
+
+    /// The module string the kernel reads: "FILE ARGS", or "FILE" (QEMU's -initrd "FILE ARGS").
+    public var string: String { arguments.isEmpty ? path : path + " " + arguments }
 }

@@ -3,17 +3,18 @@ import Testing
 
 /// roms/devices booted in-process: every check passes, and runs are deterministic.
 @Suite struct DeviceRomTests {
-    func boot(_ name: String, rtc: Int64 = MachineConfig.defaultRTCTime) throws -> (MachineExit, String, UInt64) {
+    func boot(_ name: String, rtc: Int64 = MachineConfig.defaultRTCTime, cpus: Int = 1) throws -> (MachineExit, String, UInt64) {
         let sink = BufferSerialSink()
         var config = MachineConfig(memorySize: 128 << 20, serial: .none, maxCycles: 10_000_000_000)
         config.rtcTime = rtc
+        config.cpuCount = cpus
         let m = try Machine(config: config, serialSink: sink)
         try m.load(TestImages.rom("devices/\(name).elf"), name: name)
         let exit = m.run()
         return (exit, sink.text, m.cpu.cycles)
     }
 
-    @Test(arguments: ["pic-pit", "rtc", "uart-irq", "apic-timer", "ioapic"])
+    @Test(arguments: ["pic-pit", "rtc", "uart-irq", "apic-timer", "ioapic", "acpi", "fw-cfg", "vmx-extint"])
     func allChecksPass(_ name: String) throws {
         let (exit, text, _) = try boot(name)
         #expect(exit == .debugExit(value: 0), "\(text)")
@@ -33,6 +34,13 @@ import Testing
         #expect(a.0 == .debugExit(value: 0) && a.1 == b.1 && a.2 == b.2)
         #expect(a.1.contains("tsc-deadline: fires at the deadline, not before: PASS\n"))
         #expect(a.1.contains("x2apic: SELF IPI delivered: PASS\n"))
+    }
+
+    /// INIT-SIPI-SIPI with 4 CPUs; round-robin quanta make the run reproducible to the cycle.
+    @Test func smpBringUpIsDeterministic() throws {
+        let a = try boot("smp", cpus: 4), b = try boot("smp", cpus: 4)
+        #expect(a.0 == .debugExit(value: 0), "\(a.1)")
+        #expect(a.1.hasSuffix("smp: all checks passed\n") && a.1 == b.1 && a.2 == b.2)
     }
 
     @Test func theRTCFlagSetsTheTime() throws {

@@ -115,3 +115,28 @@ import Testing
             """)
     }
 }
+
+/// Multiboot 2 module tags (3.6.6): mod_start, mod_end and the string, modules page-aligned
+/// above the kernel.
+@Suite struct Multiboot2ModuleTests {
+    @Test func moduleTags() throws {
+        let m = try Machine(config: MachineConfig(memorySize: 16 << 20, serial: .none), serialSink: BufferSerialSink())
+        let image = try m.load(TestImages.rom("mb2-hello.elf"), name: "mb2",
+                               modules: [BootModule(string: "one a=b", bytes: [1, 2, 3]), BootModule(string: "two", bytes: [9])])
+        var p = UInt64(image.infoAddress) + 8
+        var mods: [(UInt32, UInt32, String)] = []
+        while true {
+            let type = UInt32(m.memory.read(p, size: 4)), size = UInt32(m.memory.read(p + 4, size: 4))
+            if type == 0 { break }
+            if type == 3 {
+                let s = (16..<UInt64(size - 1)).map { UInt8(m.memory.read(p + $0, size: 1)) }
+                mods.append((UInt32(m.memory.read(p + 8, size: 4)), UInt32(m.memory.read(p + 12, size: 4)), String(decoding: s, as: UTF8.self)))
+            }
+            p = (p + UInt64(size) + 7) & ~7
+        }
+        let kernelEnd = image.loadedRanges.map(\.upperBound).max() ?? 0
+        #expect(mods.count == 2 && mods[0].2 == "one a=b" && mods[1].2 == "two")
+        #expect(mods[0].0 % 4096 == 0 && UInt64(mods[0].0) >= kernelEnd && mods[0].1 == mods[0].0 + 3)
+        #expect(mods[1].0 % 4096 == 0 && mods[1].0 > mods[0].1 && m.memory.read(UInt64(mods[1].0), size: 1) == 9)
+    }
+}
