@@ -398,6 +398,13 @@ extension CPU {
         }
         if vmx.injectedEventInformation & 0x8000_0000 != 0 {
             type = (vmx.injectedEventInformation >> 8) & 7
+            if type == 4 || type == 5 || type == 6 {
+                // An injected software event: RIP and the instruction length as VM entry had
+                // them (27.2.4, 28.3.3).
+                let length = vmx.read(.vmEntryInstructionLength)
+                rip = (rip &- length) & ripMask
+                pending.info.instructionLength = length
+            }
         }
         var info = UInt64(e.vector) | type << 8 | 1 << 31
         if let code = e.errorCode {

@@ -231,6 +231,29 @@ final class EPTGuest {
         #expect(f.g.savedRIP == VMXGuestMachine.guestCode + 2)
     }
 
+    /// An EPT violation while delivering an injected event: the IDT-vectoring fields repeat the
+    /// injected type; a software interrupt keeps VM entry's RIP and reports its length.
+    @Test func exitDuringInjectedEventDelivery() {
+        let e = E()
+        e.mapPage(VMXGuestMachine.guestIDT, 0)
+        e.cpu.vmx.write(.vmEntryInterruptionInformation, 0x30 | 4 << 8 | 1 << 31)   // INT 30H
+        e.cpu.vmx.write(.vmEntryInstructionLength, 2)
+        #expect(e.exitOf([0xF4]) == 48)
+        #expect(e.gpa == VMXGuestMachine.guestIDT + 0x30 * 16)
+        #expect(e.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0430)
+        #expect(e.g.savedRIP == VMXGuestMachine.guestCode && e.g.instructionLength == 2)
+        let f = E()
+        f.mapPage(VMXGuestMachine.guestIDT, 0)
+        f.cpu.vmx.write(.vmEntryInterruptionInformation, 13 | 3 << 8 | 1 << 11 | 1 << 31)   // #GP(1234H)
+        f.cpu.vmx.write(.vmEntryExceptionErrorCode, 0x1234)
+        #expect(f.exitOf([0xF4]) == 48)
+        #expect(f.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0B0D)
+        #expect(f.cpu.vmx.read(.idtVectoringErrorCode) == 0x1234)
+        #expect(f.g.savedRIP == VMXGuestMachine.guestCode)
+        // The valid bit of the VM-entry interruption-information field is cleared by the exit.
+        #expect(f.cpu.vmx.read(.vmEntryInterruptionInformation) >> 31 == 0)
+    }
+
     /// INVEPT makes a changed mapping visible: the guest reads through the old mapping, the
     /// host changes the EPT PTE and executes INVEPT (all-context), the guest sees the new page.
     @Test func inveptMakesChangesVisible() {
