@@ -92,7 +92,7 @@ extension CPU {
         switch i.op {
         case .int3:
             if vmx.nonRoot { try vmxSoftwareException(i, vector: 3) }
-            try deliverSoftwareInterrupt(3, privileged: false)
+            try deliverSoftwareInterrupt(3, privileged: false, softwareException: true)
         case .int:
             if controlFlags & RFlags.virtual8086.rawValue != 0 && (controlFlags >> 12) & 3 != 3 {
                 throw .generalProtection(0)
@@ -101,7 +101,7 @@ extension CPU {
         case .into:
             if flags.overflow {
                 if vmx.nonRoot { try vmxSoftwareException(i, vector: 4) }
-                try deliverSoftwareInterrupt(4, privileged: false)
+                try deliverSoftwareInterrupt(4, privileged: false, softwareException: true)
             }
         case .int1:
             try deliverSoftwareInterrupt(1, privileged: true)

@@ -369,7 +369,17 @@ extension CPU {
         if pending.reason == .eptViolation && iretUnblockedNMI() {
             pending.info.qualification |= EPTViolation.nmiUnblockingDueToIRET
         }
+        if let next = pending.nextRIP { pending.info.instructionLength = (next &- rip) & ripMask }
         vmExit(pending.reason, pending.info)
+    }
+
+    /// INT n (type 4), INT1 (5), INT3 or INTO (6) was delivering its event when an access
+    /// caused a VM exit: the IDT-vectoring information describes it (27.2.4); RIP is past the
+    /// instruction now and back at it when the exit is taken.
+    func vmxNoteSoftwareEventDelivery(_ vector: UInt8, type: UInt64) {
+        guard vmx.pendingExit != nil else { return }
+        vmx.pendingExit?.info.idtVectoringInformation = UInt64(vector) | type << 8 | 1 << 31
+        vmx.pendingExit?.nextRIP = rip
     }
 
     /// The instruction that is ending in a VM exit is an IRET that unblocked NMIs: the exit

@@ -231,6 +231,20 @@ final class EPTGuest {
         #expect(f.g.savedRIP == VMXGuestMachine.guestCode + 2)
     }
 
+    /// INT n, INT3 and INT1 whose delivery causes an EPT violation: IDT-vectoring type 4, 6, 5,
+    /// the instruction length, RIP at the instruction (27.2.4).
+    static let softwareInterrupts: [([UInt8], UInt64)] = [([0xCD, 0x30], 0x8000_0430), ([0xCC], 0x8000_0603),
+                                                          ([0xF1], 0x8000_0501), ([0x66, 0xCD, 0x30], 0x8000_0430)]
+
+    @Test(arguments: EPTWalkerTests.softwareInterrupts)
+    func exitDuringSoftwareInterrupt(code: [UInt8], vectoring: UInt64) {
+        let e = E()
+        e.mapPage(VMXGuestMachine.guestIDT, 0)
+        #expect(e.exitOf(code) == 48)
+        #expect(e.cpu.vmx.read(.idtVectoringInformation) == vectoring)
+        #expect(e.g.savedRIP == VMXGuestMachine.guestCode && e.g.instructionLength == UInt64(code.count))
+    }
+
     /// An EPT violation while delivering an injected event: the IDT-vectoring fields repeat the
     /// injected type; a software interrupt keeps VM entry's RIP and reports its length.
     @Test func exitDuringInjectedEventDelivery() {
