@@ -217,6 +217,39 @@ uint64_t bench_run(uint64_t iterations) {
         invept();
     }
 
+    /* VPID (29.4): with a VPID the guest's translations may survive VM exits, so the host must
+       invalidate what it changes: INVEPT for EPT entries, INVVPID for guest page tables. */
+    uint64_t secondary_allowed = rdmsr(0x48B) >> 32;
+    if ((secondary_allowed & (1 << 5)) && (cap & (1ULL << 32)) && (cap & (3ULL << 40)) == 3ULL << 40) {
+        vmwrite(0x401E, vmread(0x401E) | 1 << 5);          /* enable VPID */
+        vmwrite(0x0000, 1);                                  /* VPID 1 */
+        volatile uint64_t *a = (volatile uint64_t *)(uintptr_t)(66ULL << 20);
+        volatile uint64_t *b = (volatile uint64_t *)(uintptr_t)(68ULL << 20);
+        a[0] = 0xAAAA;
+        b[0] = 0xBBBB;
+        ((volatile uint64_t *)(uintptr_t)page(28))[0] = 444;
+        ((volatile uint64_t *)(uintptr_t)page(29))[0] = 555;
+        reason = run(guest_read, ALIAS + page(28), 0);
+        check("VPID: read", reason == 18 && g.rax == 444, g.rax);
+        map_to(28, page(29), EPT_RWX | EPT_WB);
+        reason = run(guest_read, ALIAS + page(28), 0);
+        check("VPID: INVEPT makes a changed mapping visible", reason == 18 && g.rax == 555, g.rax);
+        struct { uint64_t vpid, linear; } d = { 1, ALIAS + (66ULL << 20) };
+        for (uint64_t type = 0; type < 2; type++) {
+            gpd[33] = 33ULL << 21 | 0x83;
+            __asm__ volatile("invvpid %0, %1" : : "m"(d), "r"(1ULL) : "cc", "memory");
+            reason = run(guest_read, ALIAS + (66ULL << 20), 0);
+            check(type ? "VPID: guest page-table change, before (single-context)" : "VPID: guest page-table change, before (individual-address)",
+                  reason == 18 && g.rax == 0xAAAA, g.rax);
+            gpd[33] = 34ULL << 21 | 0x83;
+            __asm__ volatile("invvpid %0, %1" : : "m"(d), "r"(type) : "cc", "memory");
+            reason = run(guest_read, ALIAS + (66ULL << 20), 0);
+            check(type ? "VPID: INVVPID single-context makes it visible" : "VPID: INVVPID individual-address makes it visible",
+                  reason == 18 && g.rax == 0xBBBB, g.rax);
+        }
+        vmwrite(0x401E, vmread(0x401E) & ~(1ULL << 5));
+    }
+
     /* VM-entry checks of the EPTP (26.2.1.1): VMfailValid with error 7. */
     uint64_t bad[] = {
         (eptp & ~7ULL) | 1,                      /* memory type WC */

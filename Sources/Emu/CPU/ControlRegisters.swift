@@ -164,9 +164,9 @@ extension CPU {
         }
         if paePagingMode { try loadPDPTEs(v) }
         cr3 = v
-        // This TLB is not tagged by PCID and does not keep global pages apart, so every CR3
-        // write invalidates all of it: more than the SDM requires, never less.
-        flushTLB()
+        // Global translations survive with CR4.PGE (4.10.4.1); the TLB is not tagged by PCID, so
+        // every other translation is invalidated, also for the no-invalidate form (bit 63).
+        flushTLB(keepingGlobalPages: cr4 & CR4.pge.rawValue != 0)
     }
 
     /// MOV to CR4.

@@ -95,13 +95,17 @@ extension CPU {
 
     /// INT n, INT3, INTO and INT1 executed by an instruction: delivered at once, so a fault
     /// during delivery is a fault of the INT instruction (RIP back at it, SDM vol. 2, INT n).
-    func deliverSoftwareInterrupt(_ vector: UInt8, privileged: Bool) throws(Fault) {
+    /// `softwareException`: INT3 or INTO (VMX reports them as software exceptions).
+    func deliverSoftwareInterrupt(_ vector: UInt8, privileged: Bool, softwareException: Bool = false) throws(Fault) {
         let event = InterruptEvent(vector: vector, errorCode: nil,
                                    source: privileged ? .privilegedSoftware : .software, trap: true)
         do {
             try deliverThroughTable(event)
         } catch {
             var f = error
+            if f == .accessVMExit {   // an EPT exit during delivery (VMX/)
+                vmxNoteSoftwareEventDelivery(vector, type: privileged ? 5 : softwareException ? 6 : 4)
+            }
             if privileged, (10...13).contains(f.vector) { f.errorCode = (f.errorCode ?? 0) | 1 }
             throw f
         }

@@ -93,7 +93,7 @@ extension CPU {
         switch i.op {
         case .int3:
             if vmx.nonRoot { try vmxSoftwareException(i, vector: 3) }
-            try deliverSoftwareInterrupt(3, privileged: false)
+            try deliverSoftwareInterrupt(3, privileged: false, softwareException: true)
         case .int:
             if virtual8086 && cr4 & CR4.vme.rawValue != 0,
                try vmeRedirectInterrupt(UInt8(truncatingIfNeeded: i.immediate)) { return }
@@ -104,7 +104,7 @@ extension CPU {
         case .into:
             if flags.overflow {
                 if vmx.nonRoot { try vmxSoftwareException(i, vector: 4) }
-                try deliverSoftwareInterrupt(4, privileged: false)
+                try deliverSoftwareInterrupt(4, privileged: false, softwareException: true)
             }
         case .int1:
             try deliverSoftwareInterrupt(1, privileged: true)

@@ -94,6 +94,7 @@ extension CPU {
     /// Linear -> physical for one access, filling the TLB for RAM pages.
     func translate(_ linear: UInt64, access: AccessKind, seg: UInt8) throws(Fault) -> UInt64 {
         if codeMode == .long64 && !isCanonical(linear) { throw segmentFault(seg) }
+        tlb.lastWalkGlobal = false
         let physical = try pageTranslate(linear, access: access)
         let page = linear >> 12
         // Pages with a data breakpoint, and data pages while alignment checking is in force,
@@ -102,7 +103,7 @@ extension CPU {
            access == .execute || !alignmentCheckActive {
             let entry = TLB.Entry(tag: page, host: host, physicalPage: physical >> 12)
             let i = Int(page & TLB.mask)
-            tlb.noteFill(i)
+            tlb.noteFill(i, access: access, global: tlb.lastWalkGlobal)
             switch access {
             case .read: tlb.read[i] = entry
             case .write: tlb.write[i] = entry; tlb.read[i] = entry
@@ -119,5 +120,9 @@ extension CPU {
     }
 
     public func flushTLB() { tlb.flush() }
+    /// MOV to CR3: with CR4.PGE, global translations survive (SDM 4.10.4.1).
+    public func flushTLB(keepingGlobalPages: Bool) {
+        if keepingGlobalPages { tlb.flushNonGlobal() } else { tlb.flush() }
+    }
     public func flushTLB(linear: UInt64) { tlb.flush(page: linear >> 12) }
 }

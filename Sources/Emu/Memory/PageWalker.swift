@@ -178,6 +178,8 @@ extension CPU {
             if k == entries.count - 1 && access == .write { v |= PTE.dirty }
             if v != e.value { try writeGuestPagingEntry(e.address, size: entrySize, value: v, linear: linear) }
         }
+        // Global translation (4.10.2.4): CR4.PGE and G in the entry that maps the page.
+        tlb.lastWalkGlobal = cr4 & CR4.pge.rawValue != 0 && final & PTE.global != 0
         return try guestPhysicalToHost(physical | (linear & pageMask), access: access, .final(linear: linear))
     }
 

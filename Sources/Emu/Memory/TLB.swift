@@ -27,6 +27,8 @@ struct TLB {
     private(set) var currentSet = 0
     /// Counts set selections for VPID-tagged guests (least-recently-used replacement).
     var useCounter: UInt64 = 0
+    /// Set by the page walk: the translation it made is global (CR4.PGE and G in the leaf).
+    var lastWalkGlobal = false
     let sets: UnsafeMutablePointer<TLBSet>
     /// What each set's entries were filled under (TLBContexts.swift).
     let contexts: UnsafeMutablePointer<TLBContext>
@@ -60,12 +62,18 @@ struct TLB {
         fetch = sets[k].fetch
     }
 
-    /// Records that entry `index` (of any of the current set's tables) was filled.
+    /// Records that entry `index` of the current set's tables for `access` was filled (a write
+    /// fills the read table too), with a global translation or not.
     @inline(__always)
-    func noteFill(_ index: Int) { sets[currentSet].noteFill(index) }
+    func noteFill(_ index: Int, access: AccessKind, global: Bool = false) {
+        sets[currentSet].noteFill(index, access: access, global: global)
+    }
 
     /// Invalidates the current set.
     func flush() { sets[currentSet].flush() }
+
+    /// Invalidates the current set's non-global translations (MOV to CR3, SDM 4.10.4.1).
+    func flushNonGlobal() { sets[currentSet].flushNonGlobal() }
 
     /// Invalidates one page in the current set.
     func flush(page: UInt64) { sets[currentSet].flush(page: page) }
@@ -83,6 +91,8 @@ struct TLBSet {
     let fetch: UnsafeMutablePointer<TLB.Entry>
     private let filled: UnsafeMutablePointer<UInt8>
     private let fillCount: UnsafeMutablePointer<Int>
+    /// Per entry of read, write, fetch (at 0, 256, 512): the translation is global.
+    private let global: UnsafeMutablePointer<Bool>
 
     init(dummy: UnsafeMutableRawPointer) {
         let empty = TLB.Entry(tag: TLB.invalidTag, host: dummy, physicalPage: 0)
@@ -96,6 +106,8 @@ struct TLBSet {
         filled.initialize(repeating: 0, count: TLBSet.trackedFills)
         fillCount = .allocate(capacity: 1)
         fillCount.initialize(to: 0)
+        global = .allocate(capacity: 3 * TLB.entries)
+        global.initialize(repeating: false, count: 3 * TLB.entries)
     }
 
     func deallocate() {
@@ -104,10 +116,16 @@ struct TLBSet {
         fetch.deallocate()
         filled.deallocate()
         fillCount.deallocate()
+        global.deallocate()
     }
 
     @inline(__always)
-    func noteFill(_ index: Int) {
+    func noteFill(_ index: Int, access: AccessKind, global g: Bool) {
+        switch access {
+        case .read: global[index] = g
+        case .write: global[index] = g; global[TLB.entries + index] = g
+        case .execute: global[2 * TLB.entries + index] = g
+        }
         let n = fillCount.pointee
         if n < TLBSet.trackedFills { filled[n] = UInt8(truncatingIfNeeded: index) }
         fillCount.pointee = n &+ 1
@@ -131,6 +149,35 @@ struct TLBSet {
             }
         }
         fillCount.pointee = 0
+    }
+
+    /// Invalidates every entry but the global ones; the fill list keeps the indices that still
+    /// hold one (in place: it only shrinks).
+    func flushNonGlobal() {
+        let n = fillCount.pointee
+        if n == 0 { return }
+        func clear(_ i: Int) -> Bool {
+            var kept = false
+            if read[i].tag != TLB.invalidTag { if global[i] { kept = true } else { read[i].tag = TLB.invalidTag } }
+            if write[i].tag != TLB.invalidTag {
+                if global[TLB.entries + i] { kept = true } else { write[i].tag = TLB.invalidTag }
+            }
+            if fetch[i].tag != TLB.invalidTag {
+                if global[2 * TLB.entries + i] { kept = true } else { fetch[i].tag = TLB.invalidTag }
+            }
+            return kept
+        }
+        if n <= TLBSet.trackedFills {
+            var kept = 0
+            for k in 0..<n {
+                let i = Int(filled[k])
+                if clear(i) { filled[kept] = UInt8(truncatingIfNeeded: i); kept += 1 }
+            }
+            fillCount.pointee = kept
+        } else {
+            // Untracked: clear every table; the count stays past the limit (full flush next).
+            for i in 0..<TLB.entries { _ = clear(i) }
+        }
     }
 
     func flush(page: UInt64) {

@@ -149,6 +149,8 @@ extension CPU {
                                                   source: source, trap: trap))
         vmx.injectedEventInformation = 0
         if case .tripleFault = outcome { try takeVMExit(.tripleFault) }
+        // An EPT violation or misconfiguration during delivery has already exited (27.2.4).
+        if !vmx.nonRoot { throw .vmExitTaken }
         // An injected event makes MTF fire before the handler's first instruction (26.6.2).
         if vmx.primary.contains(.monitorTrapFlag) { vmx.mtfPending = true; vmx.eventDeadline = cycles }
     }

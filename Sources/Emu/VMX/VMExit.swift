@@ -20,6 +20,9 @@ extension Fault {
 struct PendingVMExit {
     var reason: VMExitReason
     var info: VMExitInformation
+    /// For an exit while an INT instruction delivered its event: the RIP after the instruction
+    /// (the exit reports the instruction's length, 27.2.4).
+    var nextRIP: UInt64? = nil
 }
 
 /// The exit-information fields of one VM exit (SDM 24.9, 28.2).

@@ -369,7 +369,17 @@ extension CPU {
         if pending.reason == .eptViolation && iretUnblockedNMI() {
             pending.info.qualification |= EPTViolation.nmiUnblockingDueToIRET
         }
+        if let next = pending.nextRIP { pending.info.instructionLength = (next &- rip) & ripMask }
         vmExit(pending.reason, pending.info)
+    }
+
+    /// INT n (type 4), INT1 (5), INT3 or INTO (6) was delivering its event when an access
+    /// caused a VM exit: the IDT-vectoring information describes it (27.2.4); RIP is past the
+    /// instruction now and back at it when the exit is taken.
+    func vmxNoteSoftwareEventDelivery(_ vector: UInt8, type: UInt64) {
+        guard vmx.pendingExit != nil else { return }
+        vmx.pendingExit?.info.idtVectoringInformation = UInt64(vector) | type << 8 | 1 << 31
+        vmx.pendingExit?.nextRIP = rip
     }
 
     /// The instruction that is ending in a VM exit is an IRET that unblocked NMIs: the exit
@@ -398,6 +408,13 @@ extension CPU {
         }
         if vmx.injectedEventInformation & 0x8000_0000 != 0 {
             type = (vmx.injectedEventInformation >> 8) & 7
+            if type == 4 || type == 5 || type == 6 {
+                // An injected software event: RIP and the instruction length as VM entry had
+                // them (27.2.4, 28.3.3).
+                let length = vmx.read(.vmEntryInstructionLength)
+                rip = (rip &- length) & ripMask
+                pending.info.instructionLength = length
+            }
         }
         var info = UInt64(e.vector) | type << 8 | 1 << 31
         if let code = e.errorCode {

@@ -231,6 +231,43 @@ final class EPTGuest {
         #expect(f.g.savedRIP == VMXGuestMachine.guestCode + 2)
     }
 
+    /// INT n, INT3 and INT1 whose delivery causes an EPT violation: IDT-vectoring type 4, 6, 5,
+    /// the instruction length, RIP at the instruction (27.2.4).
+    static let softwareInterrupts: [([UInt8], UInt64)] = [([0xCD, 0x30], 0x8000_0430), ([0xCC], 0x8000_0603),
+                                                          ([0xF1], 0x8000_0501), ([0x66, 0xCD, 0x30], 0x8000_0430)]
+
+    @Test(arguments: EPTWalkerTests.softwareInterrupts)
+    func exitDuringSoftwareInterrupt(code: [UInt8], vectoring: UInt64) {
+        let e = E()
+        e.mapPage(VMXGuestMachine.guestIDT, 0)
+        #expect(e.exitOf(code) == 48)
+        #expect(e.cpu.vmx.read(.idtVectoringInformation) == vectoring)
+        #expect(e.g.savedRIP == VMXGuestMachine.guestCode && e.g.instructionLength == UInt64(code.count))
+    }
+
+    /// An EPT violation while delivering an injected event: the IDT-vectoring fields repeat the
+    /// injected type; a software interrupt keeps VM entry's RIP and reports its length.
+    @Test func exitDuringInjectedEventDelivery() {
+        let e = E()
+        e.mapPage(VMXGuestMachine.guestIDT, 0)
+        e.cpu.vmx.write(.vmEntryInterruptionInformation, 0x30 | 4 << 8 | 1 << 31)   // INT 30H
+        e.cpu.vmx.write(.vmEntryInstructionLength, 2)
+        #expect(e.exitOf([0xF4]) == 48)
+        #expect(e.gpa == VMXGuestMachine.guestIDT + 0x30 * 16)
+        #expect(e.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0430)
+        #expect(e.g.savedRIP == VMXGuestMachine.guestCode && e.g.instructionLength == 2)
+        let f = E()
+        f.mapPage(VMXGuestMachine.guestIDT, 0)
+        f.cpu.vmx.write(.vmEntryInterruptionInformation, 13 | 3 << 8 | 1 << 11 | 1 << 31)   // #GP(1234H)
+        f.cpu.vmx.write(.vmEntryExceptionErrorCode, 0x1234)
+        #expect(f.exitOf([0xF4]) == 48)
+        #expect(f.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0B0D)
+        #expect(f.cpu.vmx.read(.idtVectoringErrorCode) == 0x1234)
+        #expect(f.g.savedRIP == VMXGuestMachine.guestCode)
+        // The valid bit of the VM-entry interruption-information field is cleared by the exit.
+        #expect(f.cpu.vmx.read(.vmEntryInterruptionInformation) >> 31 == 0)
+    }
+
     /// INVEPT makes a changed mapping visible: the guest reads through the old mapping, the
     /// host changes the EPT PTE and executes INVEPT (all-context), the guest sees the new page.
     @Test func inveptMakesChangesVisible() {
@@ -281,5 +318,44 @@ final class EPTGuest {
         #expect(g.cpu.vmx.read(.vmExitInterruptionInformation) == 13 | 3 << 8 | 1 << 11 | 1 << 12 | 1 << 31)
         #expect(g.cpu.vmx.read(.vmExitInterruptionErrorCode) == 0x50)
         #expect(g.cpu.vmx.read(.guestInterruptibilityState) & 8 == 8)
+    }
+}
+
+/// PAE guests with EPT: VM entry takes the PDPTEs from the guest-PDPTE fields (26.4.1, not from
+/// memory), VM exit saves them (28.3.4), and MOV to CR3 loads them through EPT, an access
+/// without a linear address (qualification bits 7 and 8 clear, 28.2.1).
+@Suite struct EPTPAEGuestTests {
+    static let pdpt: UInt64 = 0x5_0000
+    static let pd: UInt64 = 0x5_1000
+
+    func paeGuest() -> EPTGuest {
+        let e = EPTGuest()
+        let v = e.cpu.vmx
+        v.write(.vmEntryControls, v.read(.vmEntryControls) & ~0x200)       // not IA-32e
+        v.write(.guestCR0, 0x8000_0031)
+        v.write(.guestCR3, Self.pdpt)
+        v.write(.guestCR4, 0x2020)
+        v.write(.guestCSAccessRights, 0xC09B)
+        e.memory.write(Self.pd, size: 8, value: 0x83)                       // 2-MByte page at 0
+        e.memory.write(Self.pdpt, size: 8, value: 0)                        // memory's PDPTE0: not present
+        v.write(.guestPDPTE0, Self.pd | 1)
+        return e
+    }
+
+    @Test func entryLoadsPDPTEsFromTheVMCS() {
+        let e = paeGuest()
+        #expect(e.exitOf([0x0F, 0xA2]) == 10)                               // CPUID
+        #expect(e.cpu.vmx.read(.guestPDPTE0) == Self.pd | 1)
+        #expect(e.cpu.vmx.read(.guestPDPTE1) == 0)
+    }
+
+    @Test func movToCR3LoadsPDPTEsThroughEPT() {
+        let e = paeGuest()
+        e.mapPage(0x6_0000, 0)
+        // MOV EAX, 60000H; MOV CR3, EAX
+        #expect(e.exitOf([0xB8, 0x00, 0x00, 0x06, 0x00, 0x0F, 0x22, 0xD8]) == 48)
+        #expect(e.qualification == 1)
+        #expect(e.gpa == 0x6_0000)
+        #expect(e.g.savedRIP == VMXGuestMachine.guestCode + 5)
     }
 }
