@@ -43,7 +43,9 @@ enum Help {
       --cmdline STR        kernel command line; the guest receives "IMAGE STR", exactly
                            as QEMU's -kernel IMAGE -append STR passes it
       --serial stdio|none|file:PATH
-                           where COM1's output goes; default stdio
+                           where COM1's output goes; default stdio. With stdio, stdin is
+                           COM1's input: a file is read whole at start (reproducible), a
+                           terminal or pipe is polled as the guest runs
       --max-cycles N       stop after N virtual cycles
       --rtc TIME           the RTC's time at start, UTC: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS;
                            default 2024-01-01T00:00:00, so runs are reproducible

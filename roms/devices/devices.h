@@ -40,7 +40,7 @@ static __attribute__((unused)) uint8_t pic_isr(uint16_t base) { outb(base, 0x0b)
 static __attribute__((unused)) uint8_t pic_irr(uint16_t base) { outb(base, 0x0a); return inb(base); }
 
 static int failures;
-static void check(const char *name, int ok) {
+static __attribute__((unused)) void check(const char *name, int ok) {
     serial_puts(name);
     serial_puts(ok ? ": PASS\n" : ": FAIL\n");
     if (!ok) failures++;

@@ -19,21 +19,26 @@ public final class APICBus: MMIODevice {
     public func add(_ apic: LocalAPIC) {
         apics.append(apic)
         apic.bus = self
-        if apics.count == 1 { apicWindowMoved(apic) }
+        if apics.count == 1 { mapWindow(of: apic) }
     }
 
-    /// Makes the xAPIC page serve processor `index`.
+    /// Makes the xAPIC page serve processor `index` (the run loop, at each processor's turn).
+    /// No TLB flush: a processor's TLB never holds its own APIC page, which is mapped whenever
+    /// it runs.
     public func select(_ index: Int) {
         guard index != current, index < apics.count else { return }
         current = index
-        apicWindowMoved(apics[index])
+        mapWindow(of: apics[index])
     }
 
-    /// IA32_APIC_BASE changed: move the page (if it is the current processor's) and flush that
-    /// processor's TLB, which may hold the RAM page the APIC now covers (or uncovers).
+    /// IA32_APIC_BASE changed: flush that processor's TLB, which may hold the RAM page the APIC
+    /// now covers (or map a page it uncovered as MMIO), and move the page if it is current.
     func apicWindowMoved(_ apic: LocalAPIC) {
         apic.cpu.flushTLB()
-        guard apic.index == current else { return }
+        if apic.index == current { mapWindow(of: apic) }
+    }
+
+    private func mapWindow(of apic: LocalAPIC) {
         let base: UInt64? = apic.mmioActive ? apic.mmioBase : nil
         guard base != mappedBase else { return }
         mappedBase = base

@@ -140,7 +140,9 @@ public final class HPET: MMIODevice, ClockEventHandler {
         for n in 0..<HPET.timerCount where timers[n].comparator <= c {
             var t = timers[n]
             if t.config & (1 << 3) != 0 && t.period != 0 {
-                while t.comparator <= c { t.comparator &+= t.period }
+                // The next period boundary after the counter (missed periods are skipped).
+                let (next, overflow) = t.comparator.addingReportingOverflow(((c - t.comparator) / t.period + 1) &* t.period)
+                t.comparator = overflow ? .max : next
             } else {
                 t.comparator = .max
             }

@@ -215,10 +215,15 @@ public final class LocalAPIC: MMIODevice, ClockEventHandler {
 
     // MARK: INIT and start-up (SDM vol. 3, 9.4 and 11.6.1)
 
-    /// INIT: the APIC is initialised (ID kept) and the processor waits for a start-up IPI.
+    /// INIT (9.1, 11.6.1): the APIC is initialised (ID and mode kept) and the processor takes
+    /// its INIT state; an application processor then waits for a start-up IPI, the bootstrap
+    /// processor (IA32_APIC_BASE.BSP) runs from the reset vector (no firmware is there on
+    /// swemu). INIT is blocked in VMX operation (24.8); swemu drops it there (the INIT-signal
+    /// VM exit of non-root operation is not modelled).
     func receiveINIT() {
+        guard !cpu.vmx.inVMXOperation else { return }
         resetRegisters()
-        waitingForSIPI = true
+        waitingForSIPI = baseMSR & (1 << 8) == 0
         pendingStartup = nil
         cpu.applyINIT()
         attention.pending |= Attention.interrupt

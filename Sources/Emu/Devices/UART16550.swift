@@ -11,8 +11,11 @@
 ///     7       SCR
 ///
 /// Transmission is instant: a byte written to THR goes to the sink at once, so LSR always
-/// reports THRE and TEMT (0x60) and a polling guest never waits. There is no receive input yet
-/// except loopback. Interrupt identification (IIR) follows the datasheet's priorities; the
+/// reports THRE and TEMT (0x60) and a polling guest never waits. Received bytes come from
+/// loopback or from the host (`receiveFromHost`): host bytes wait outside the UART and enter
+/// the receive FIFO (16 bytes, or RBR without FIFOs) when the guest looks (RBR, LSR, IIR) or
+/// has the received-data interrupt enabled, as with hardware flow control, so none is lost to
+/// a FIFO reset during the guest's UART set-up. Interrupt identification (IIR) follows the datasheet's priorities; the
 /// interrupt output drives `irq` (IRQ4 for COM1) through the PC's OUT2 gate: the line is high
 /// while an interrupt is pending, MCR.OUT2 (bit 3) is set and loopback is off (in loopback the
 /// OUT2 pin is forced inactive).
@@ -27,8 +30,11 @@ public final class UART16550: PortDevice {
     public private(set) var fcr: UInt8 = 0
     /// Divisor latch; 12 (9600 baud with the 1.8432 MHz clock) until a guest programs it.
     public private(set) var divisor: UInt16 = 12
-    /// Received bytes not yet read (loopback only for now); one byte without the FIFO.
+    /// Received bytes not yet read; one byte without the FIFO.
     private var receive: [UInt8] = []
+    /// Bytes from the host not yet in the receive FIFO, and how many of them went in.
+    private var hostInput: [UInt8] = []
+    private var hostInputTaken = 0
     /// The THR-empty interrupt condition (IIR = 0x02): set when THR empties with ETBEI on,
     /// cleared by reading IIR while it is the reported source, or by writing THR.
     private var thrEmptyPending = false
@@ -102,16 +108,20 @@ public final class UART16550: PortDevice {
         switch offset {
         case 0:
             if dlab { return UInt8(divisor & 0xFF) }
+            refillFromHost()
             return receive.isEmpty ? 0 : receive.removeFirst()
         case 1:
             return dlab ? UInt8(divisor >> 8) : ier
         case 2:
+            refillFromHost()
             let id = interruptIdentification
             if id & 0x0F == 0x02 { thrEmptyPending = false }
             return id
         case 3: return lcr
         case 4: return mcr
-        case 5: return lineStatus(consume: true)
+        case 5:
+            refillFromHost()
+            return lineStatus(consume: true)
         case 6:
             let v = modemStatus
             msrDelta = 0
@@ -130,6 +140,7 @@ public final class UART16550: PortDevice {
             if dlab { divisor = divisor & 0x00FF | UInt16(value) << 8; return }
             let enablingTHRE = value & UART16550.ierTHREmpty != 0 && ier & UART16550.ierTHREmpty == 0
             ier = value & 0x0F
+            if ier & UART16550.ierReceive != 0 { refillFromHost() }
             if enablingTHRE { thrEmptyPending = true }    // THR is always empty here
             if ier & UART16550.ierTHREmpty == 0 { thrEmptyPending = false }
         case 2:
@@ -144,6 +155,28 @@ public final class UART16550: PortDevice {
         case 5: break    // LSR: factory test, writes ignored
         case 6: break    // MSR: read-only
         default: scr = value
+        }
+    }
+
+    /// Bytes typed on the host side of the line (a terminal, or a file): they reach the guest
+    /// in order, as room in the receive FIFO frees.
+    public func receiveFromHost(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        hostInput += bytes
+        if ier & UART16550.ierReceive != 0 { refillFromHost() }
+        updateInterrupt()
+    }
+
+    func refillFromHost() {
+        guard !loopback else { return }
+        let capacity = fifoEnabled ? 16 : 1
+        while receive.count < capacity && hostInputTaken < hostInput.count {
+            receive.append(hostInput[hostInputTaken])
+            hostInputTaken += 1
+        }
+        if hostInputTaken == hostInput.count {
+            hostInput.removeAll()
+            hostInputTaken = 0
         }
     }
 

@@ -52,6 +52,8 @@ public final class Machine {
     /// Written to RAM at `load` (the firmware's tables in the BIOS area).
     public let acpiTables: ACPITables
     public let serialSink: SerialSink
+    /// COM1's input: stdin with `--serial stdio` (nil when tests give their own sink).
+    public let serialSource: SerialSource?
     /// The loaded kernel, once `load` succeeded.
     public private(set) var bootImage: BootImage?
 
@@ -69,7 +71,9 @@ public final class Machine {
         self.attention = attention
         if let serialSink {
             self.serialSink = serialSink
+            serialSource = nil
         } else {
+            serialSource = config.serial == .stdio ? FileDescriptorSerialSource(fd: 0) : nil
             switch config.serial {
             case .stdio: self.serialSink = FileDescriptorSerialSink(fd: 1)
             case .none: self.serialSink = NullSerialSink()
@@ -173,6 +177,7 @@ public final class Machine {
     /// Runs the guest until it exits. Deterministic: the same image and configuration give the
     /// same output and the same cycle count. The serial output is flushed before returning.
     public func run() -> MachineExit {
+        pollSerialInput()
         let exit = runLoop()
         serialSink.flush()
         return exit
@@ -222,6 +227,11 @@ public final class Machine {
             now = end
             if now >= budget { return .cycleBudgetExhausted(cycles: now, state: CPUStateSummary(cpu)) }
         }
+    }
+
+    /// Hands what the host typed to COM1.
+    func pollSerialInput() {
+        if let serialSource { com1.receiveFromHost(serialSource.poll()) }
     }
 
     /// How a processor's run to a deadline ended.
@@ -295,6 +305,7 @@ public final class Machine {
             if cpu.cycles >= end { return .reachedEnd }
             if cpu.cycles >= nextFlush {
                 serialSink.flush()
+                pollSerialInput()
                 let (n, overflow) = cpu.cycles.addingReportingOverflow(Machine.flushQuantum)
                 nextFlush = overflow ? .max : n
             }

@@ -15,7 +15,10 @@ public final class PhysicalMemory {
     /// Nonzero when the decoded-instruction cache holds instructions from this page.
     let codePage: UnsafeMutablePointer<UInt8>
     let pageCount: Int
-    var mmio: [MMIORegion] = []
+    var mmio: [MMIORegion] = [] { didSet { mmioFloor = mmio.map(\.start).min() ?? .max } }
+    /// The lowest MMIO address: RAM below it needs no region lookup (the device windows sit
+    /// near 4 GiB, far above where kernels run).
+    private(set) var mmioFloor: UInt64 = .max
 
     /// Maps `size` bytes of RAM (rounded up to 4 KiB). Returns nil if the host refuses.
     public init?(size: UInt64) {
@@ -49,7 +52,7 @@ public final class PhysicalMemory {
     func hostPage(_ physicalPage: UInt64) -> UnsafeMutableRawPointer? {
         let address = physicalPage << 12
         guard address < size else { return nil }
-        if !mmio.isEmpty {
+        if address &+ 0x1000 > mmioFloor {
             for r in mmio where r.contains(page: physicalPage) { return nil }
         }
         return base + Int(address)
@@ -69,7 +72,7 @@ public final class PhysicalMemory {
 
     public func read(_ address: UInt64, size: Int) -> UInt64 {
         var v: UInt64 = 0
-        if let r = mmio.first(where: { $0.contains(address) }) {
+        if address >= mmioFloor, let r = mmio.first(where: { $0.contains(address) }) {
             return r.device.mmioRead(address - r.start, size: size)
         }
         for k in 0..<size {
@@ -81,7 +84,7 @@ public final class PhysicalMemory {
     }
 
     public func write(_ address: UInt64, size: Int, value: UInt64) {
-        if let r = mmio.first(where: { $0.contains(address) }) {
+        if address >= mmioFloor, let r = mmio.first(where: { $0.contains(address) }) {
             r.device.mmioWrite(address - r.start, size: size, value: value)
             return
         }

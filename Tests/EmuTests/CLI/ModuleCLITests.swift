@@ -39,3 +39,20 @@ import Testing
         #expect(vga.status == 2 && vga.stderr == "swemu: option --vga takes no value\n")
     }
 }
+
+/// COM1 input from stdin (`--serial stdio`): a file on stdin reaches the guest whole and in
+/// order, so the run is reproducible.
+@Suite struct SerialInputCLITests {
+    let cli = SwemuCLITests()
+
+    @Test func stdinFeedsCOM1() throws {
+        let path = NSTemporaryDirectory() + "swemu-\(getpid())-input.txt"
+        try "hello world\nsecond line\nquit\nignored\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { unlink(path) }
+        let r = try cli.swemu(["boot", "roms/devices/serial-echo.elf"], stdin: path)
+        #expect(r.status == 1)
+        #expect(r.stdout == "serial-echo: type lines\necho: HELLO WORLD\necho: SECOND LINE\nserial-echo: 2 line(s)\n")
+        let none = try cli.swemu(["boot", "roms/devices/serial-echo.elf"], stdin: "/dev/null")
+        #expect(none.stdout == "serial-echo: type lines\nserial-echo: 0 line(s)\n")
+    }
+}

@@ -21,8 +21,9 @@ import Testing
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    func swemu(_ arguments: [String]) throws -> Run {
+    func swemu(_ arguments: [String], stdin: String? = nil) throws -> Run {
         let process = Process()
+        if let stdin { process.standardInput = try #require(FileHandle(forReadingAtPath: stdin)) }
         process.executableURL = try #require(SwemuCLITests.executable, "swemu executable not built")
         process.arguments = arguments
         process.currentDirectoryURL = SwemuCLITests.root

@@ -217,4 +217,15 @@ import Testing
         write(m, APICRegister.esr, 0)
         #expect(read(m, APICRegister.esr) == APICError.sendIllegalVector)
     }
+
+    @Test func initOfTheBSPRestartsItAtTheResetVector() throws {
+        let m = try machine(cpus: 2)
+        m.apics[1].svr = 0x1FF
+        m.cpus[1].vmx.inVMXOperation = true                // blocked in VMX operation (24.8)
+        write(m, APICRegister.icrLow, 0x8_4500)            // INIT to all including self
+        #expect(m.apics[1].svr == 0x1FF && !m.apics[0].waitingForSIPI)
+        let cs = m.cpu.segment(.cs)
+        #expect(cs.selector == 0xF000 && cs.base == 0xFFFF_0000 && m.cpu.rip == 0xFFF0)   // table 9-1
+        #expect(read(m, APICRegister.svr) == 0xFF && rdmsr(m, MSR.apicBase) == 0xFEE0_0900)
+    }
 }

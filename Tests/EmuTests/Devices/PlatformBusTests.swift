@@ -87,3 +87,32 @@ import Testing
         #expect(m.apics[0].irr.contains(0x33))
     }
 }
+
+/// HPET periodic mode and guest values at the edge of the counter's range.
+@Suite struct HPETPeriodicTests {
+    @Test func periodicComparatorAdvancesByThePeriod() throws {
+        let m = try Machine(config: MachineConfig(memorySize: 16 << 20, serial: .none), serialSink: BufferSerialSink())
+        m.memory.write(0xFED0_0100, size: 4, value: 1 << 2 | 1 << 3 | 1 << 6 | 21 << 9)   // periodic, VAL_SET, input 21
+        m.memory.write(0xFED0_0108, size: 8, value: 100)                                  // comparator 100
+        m.memory.write(0xFED0_0108, size: 8, value: 100)                                  // period 100
+        m.memory.write(0xFED0_0010, size: 4, value: 1)
+        #expect(m.clock.deadline(of: .hpet) == 1000)
+        m.cpu.cycles = 1000
+        m.clock.fireDue()
+        #expect(m.memory.read(0xFED0_0108, size: 8) == 200 && m.clock.deadline(of: .hpet) == 2000)
+        m.cpu.cycles = 5500                                                               // missed periods
+        m.clock.fireDue()
+        #expect(m.memory.read(0xFED0_0108, size: 8) == 600)
+    }
+
+    @Test func aCounterNearItsLimitDoesNotHang() throws {
+        let m = try Machine(config: MachineConfig(memorySize: 16 << 20, serial: .none), serialSink: BufferSerialSink())
+        m.memory.write(0xFED0_00F0, size: 8, value: UInt64.max - 1)
+        m.memory.write(0xFED0_0100, size: 4, value: 1 << 2 | 1 << 3 | 1 << 6)
+        m.memory.write(0xFED0_0108, size: 8, value: UInt64.max - 1)
+        m.memory.write(0xFED0_0108, size: 8, value: 1)
+        m.memory.write(0xFED0_0010, size: 4, value: 1)
+        m.clock.fireDue()                                   // due at once: counter = comparator
+        #expect(m.memory.read(0xFED0_0108, size: 8) == UInt64.max)
+    }
+}

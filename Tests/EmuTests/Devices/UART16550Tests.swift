@@ -105,3 +105,30 @@ import Testing
         #expect(sink.text == "A")
     }
 }
+
+/// Host input (`receiveFromHost`): bytes wait outside the UART until the guest looks, survive a
+/// FIFO reset, fill at most the FIFO's 16 bytes, and raise the received-data interrupt.
+@Suite struct UARTHostInputTests {
+    final class Lines: InterruptSink {
+        var level = false
+        func setIRQ(_ irq: Int, _ l: Bool) { level = l }
+    }
+
+    @Test func hostBytesArriveInOrderWithoutLoss() {
+        let irq = Lines()
+        let u = UART16550(sink: BufferSerialSink(), irq: irq)
+        u.receiveFromHost(Array("abcdefghijklmnopqrstu".utf8))
+        u.write(register: 2, 0xC7)                                  // enable and clear FIFOs
+        #expect(u.read(register: 5) & 1 == 1)                       // LSR.DR
+        var got: [UInt8] = []
+        while u.read(register: 5) & 1 == 1 { got.append(u.read(register: 0)) }
+        #expect(String(decoding: got, as: UTF8.self) == "abcdefghijklmnopqrstu")
+        u.write(register: 4, 0x08)                                  // OUT2
+        u.write(register: 1, 0x01)                                  // ERBFI
+        u.portWrite(0x3F9, size: 1, value: 1)
+        #expect(!irq.level)
+        u.receiveFromHost([0x41])
+        #expect(irq.level && u.read(register: 2) & 0x0F == 0x04)    // received data available
+        #expect(u.read(register: 0) == 0x41)
+    }
+}
