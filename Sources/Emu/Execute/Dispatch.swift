@@ -5,7 +5,7 @@ extension CPU {
     @inline(__always)
     public func step() throws(Fault) {
         // Debug registers and RF (CPU/DebugBreakpoints.swift): one flag test while unused.
-        if _slowPath(systemRegisters.breakpoints.attention) { try debugBeforeInstruction() }
+        if _slowPath(systemRegisters.breakpoints.attention) { return try stepWithDebugChecks() }
         let i = try fetchInstruction()
         let start = rip
         rip = (start &+ UInt64(i.pointee.length)) & ripMask
@@ -24,7 +24,6 @@ extension CPU {
         cycles &+= 1
         // VMX preemption timer, monitor trap flag, interrupt/NMI windows (VMX/VMXTimers.swift).
         if _slowPath(cycles >= vmx.eventDeadline) { try vmxEventDeadline() }
-        if _slowPath(systemRegisters.breakpoints.attention) { try debugAfterInstruction(singleStep: singleStep) }
         if _slowPath(singleStep) { try singleStepTrap() }
     }
 
