@@ -13,6 +13,9 @@ public struct DebugBreakpoints: Sendable {
     var hits: UInt8 = 0
     /// The current instruction loaded RF = 1 (IRET, task switch): it is not cleared after it.
     var resumeLoaded = false
+    /// A task switch to a TSS with T = 1 completed: #DB (DR6.BT) before the new task's first
+    /// instruction (SDM vol. 3, 7.2.1, 18.2.3).
+    var taskSwitchTrap = false
 
     public init() {}
 
@@ -50,9 +53,15 @@ extension CPU {
             default: b.data |= 1 << n
             }
         }
-        b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet
+        b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet || b.taskSwitchTrap
         systemRegisters.breakpoints = b
         if hadData || b.data != 0 { flushTLB() }
+    }
+
+    /// A task switch into a TSS whose debug trap flag (T) is set.
+    func noteTaskSwitchTrap() {
+        systemRegisters.breakpoints.taskSwitchTrap = true
+        systemRegisters.breakpoints.attention = true
     }
 
     /// After an instruction or event that may have set RF (IRET, task switch).
@@ -71,6 +80,13 @@ extension CPU {
     @inline(never)
     func stepWithDebugChecks() throws(Fault) {
         var b = systemRegisters.breakpoints
+        if b.taskSwitchTrap {
+            // A trap of the task switch: the new task's first instruction has not run yet.
+            systemRegisters.breakpoints.taskSwitchTrap = false
+            recomputeDebugAttention()
+            dr[6] = CPU.dr6Value(dr[6]) | 0x8000
+            throw Fault(vector: 1, trap: true)
+        }
         b.hits = 0
         b.resumeLoaded = false
         let resumeAtStart = resumeFlagSet
@@ -112,7 +128,7 @@ extension CPU {
         var b = systemRegisters.breakpoints
         b.hits = 0
         b.resumeLoaded = false
-        b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet
+        b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet || b.taskSwitchTrap
         systemRegisters.breakpoints = b
     }
 
