@@ -1,6 +1,7 @@
 /// The breakpoint conditions of DR0-DR3 and DR7 (SDM vol. 3, 18.2.4), decoded whenever DR0-DR3,
 /// DR7 or CR4.DE change, so that `CPU.step()` tests one flag (`attention`) and does nothing else
-/// while no breakpoint is enabled and RF is clear.
+/// while no breakpoint is enabled and RF is clear; with it set, `stepWithDebugChecks` runs the
+/// instruction.
 public struct DebugBreakpoints: Sendable {
     /// The slow path runs around each instruction: a breakpoint is enabled or RF may be set.
     public var attention = false
@@ -10,11 +11,11 @@ public struct DebugBreakpoints: Sendable {
     var io: UInt8 = 0
     /// Data and I/O breakpoints hit by the current instruction (reported after it, 18.2.4.1).
     var hits: UInt8 = 0
-    /// The before-instruction hook ran for the current instruction, and RF was set then.
-    var armed = false
-    var resumeAtStart = false
     /// The current instruction loaded RF = 1 (IRET, task switch): it is not cleared after it.
     var resumeLoaded = false
+    /// A task switch to a TSS with T = 1 completed: #DB (DR6.BT) before the new task's first
+    /// instruction (SDM vol. 3, 7.2.1, 18.2.3).
+    var taskSwitchTrap = false
 
     public init() {}
 
@@ -52,10 +53,17 @@ extension CPU {
             default: b.data |= 1 << n
             }
         }
-        b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet
+        b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet || b.taskSwitchTrap
         systemRegisters.breakpoints = b
-        if b.attention { eventCycle = 0 }   // leave run(until:) for the checked path
+        if b.attention { eventCycle = 0 }   // run(until:) hands over to the checked step
         if hadData || b.data != 0 { flushTLB() }
+    }
+
+    /// A task switch into a TSS whose debug trap flag (T) is set.
+    func noteTaskSwitchTrap() {
+        systemRegisters.breakpoints.taskSwitchTrap = true
+        systemRegisters.breakpoints.attention = true
+        eventCycle = 0
     }
 
     /// After an instruction or event that may have set RF (IRET, task switch).
@@ -67,43 +75,64 @@ extension CPU {
         }
     }
 
-    /// Before fetching an instruction: instruction breakpoints (a fault, 18.2.4.1) unless RF
-    /// is set. DR6.B0-B3 report the breakpoints that matched.
-    func debugBeforeInstruction() throws(Fault) {
-        eventCycle = 0   // debugAfterInstruction runs at this instruction's boundary
+    /// `step()` while `attention` is set: instruction breakpoints before the instruction (a fault,
+    /// 18.2.4.1) unless RF is set; the instruction itself through `step()` (with `attention`
+    /// clear for it); then RF is cleared unless the instruction loaded it (IRET, task switch,
+    /// 18.3.1.1), and data or I/O breakpoints it hit raise a #DB trap with DR6.B0-B3, merged
+    /// with DR6.BS when it also single-steps.
+    @inline(never)
+    func stepWithDebugChecks() throws(Fault) {
         var b = systemRegisters.breakpoints
+        if b.taskSwitchTrap {
+            // A trap of the task switch: the new task's first instruction has not run yet.
+            systemRegisters.breakpoints.taskSwitchTrap = false
+            recomputeDebugAttention()
+            dr[6] = CPU.dr6Value(dr[6]) | 0x8000
+            throw Fault(vector: 1, trap: true)
+        }
         b.hits = 0
-        b.armed = true
         b.resumeLoaded = false
-        b.resumeAtStart = resumeFlagSet
+        let resumeAtStart = resumeFlagSet
+        b.attention = false
         systemRegisters.breakpoints = b
-        if b.instruction == 0 || b.resumeAtStart { return }
-        let linear = codeMode == .long64 ? rip : (segments[1].base &+ rip) & 0xFFFF_FFFF
-        var hits: UInt8 = 0
-        for n in 0..<4 where b.instruction & (1 << n) != 0 && dr[n] == linear { hits |= 1 << n }
-        if hits == 0 { return }
-        dr[6] = CPU.dr6Value(dr[6]) & ~0xF | UInt64(hits)
-        throw .debug
+        defer { recomputeDebugAttention() }
+        if b.instruction != 0 && !resumeAtStart {
+            let linear = codeMode == .long64 ? rip : (segments[1].base &+ rip) & 0xFFFF_FFFF
+            var hits: UInt8 = 0
+            for n in 0..<4 where b.instruction & (1 << n) != 0 && dr[n] == linear { hits |= 1 << n }
+            if hits != 0 {
+                dr[6] = CPU.dr6Value(dr[6]) & ~0xF | UInt64(hits)
+                throw .debug
+            }
+        }
+        do {
+            try step()
+        } catch {
+            // A single-step #DB of this instruction reports its data breakpoints too.
+            if error == Fault(vector: 1, trap: true) && systemRegisters.breakpoints.hits != 0 {
+                clearResumeFlag(atStart: resumeAtStart)
+                dr[6] = dr[6] & ~0xF | UInt64(systemRegisters.breakpoints.hits)
+            }
+            throw error
+        }
+        clearResumeFlag(atStart: resumeAtStart)
+        let hits = systemRegisters.breakpoints.hits
+        if hits != 0 {
+            dr[6] = CPU.dr6Value(dr[6]) & ~0xF | UInt64(hits)
+            throw Fault(vector: 1, trap: true)
+        }
     }
 
-    /// After an instruction completed: RF is cleared (unless the instruction loaded it: IRET or a
-    /// task switch, 18.3.1.1), and data or I/O breakpoints it hit raise a #DB trap with
-    /// DR6.B0-B3 (plus BS when the instruction also single-steps).
-    func debugAfterInstruction(singleStep: Bool) throws(Fault) {
+    private func clearResumeFlag(atStart: Bool) {
+        if atStart && !systemRegisters.breakpoints.resumeLoaded { controlFlags &= ~RFlags.resume.rawValue }
+    }
+
+    private func recomputeDebugAttention() {
         var b = systemRegisters.breakpoints
-        if !b.armed { return }
-        let hits = b.hits
         b.hits = 0
-        b.armed = false
-        if b.resumeAtStart && !b.resumeLoaded { controlFlags &= ~RFlags.resume.rawValue }
         b.resumeLoaded = false
-        b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet
+        b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet || b.taskSwitchTrap
         systemRegisters.breakpoints = b
-        if hits == 0 { return }
-        var dr6 = CPU.dr6Value(dr[6]) & ~0xF | UInt64(hits)
-        if singleStep && interruptShadow & 2 == 0 && controlFlags & RFlags.trap.rawValue != 0 { dr6 |= 0x4000 }
-        dr[6] = dr6
-        throw Fault(vector: 1, trap: true)
     }
 
     /// True if the linear page holds an enabled data breakpoint: such pages stay out of the

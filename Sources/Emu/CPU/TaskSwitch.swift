@@ -70,6 +70,8 @@ extension CPU {
         for n in 0..<new.segmentCount { newSelectors[n] = UInt16(truncatingIfNeeded: try field(new.segment(n), 2)) }
         let newLDT = UInt16(truncatingIfNeeded: try field(new.ldt, 2))
         let newCR3 = new.wide ? try field(0x1C, 4) : cr3
+        // The debug trap flag T (bit 0 at offset 64h of a 32-bit TSS; SDM 7.2.1).
+        let debugTrap = new.wide ? try field(0x64, 1) & 1 != 0 : false
         // Probe the writes of step 8 (old TSS) so a #PF cannot come half way.
         _ = try translateLinear(tr.base &+ old.ip, access: .write, asUser: false)
         _ = try translateLinear(tr.base &+ old.ldt &- 2, access: .write, asUser: false)
@@ -131,6 +133,7 @@ extension CPU {
             commitStackPointer(stack)
         }
         if rip > UInt64(segments[1].limit) { throw .generalProtection(0) }
+        if debugTrap { noteTaskSwitchTrap() }
     }
 
     /// Loads LDTR, CS, SS, DS, ES, FS, GS of a new task with the #TS/#NP/#SS checks of SDM

@@ -26,7 +26,7 @@ extension CPU {
     /// Executes one instruction: fetch (decoded-instruction cache), advance RIP, execute.
     /// A fault leaves RIP at the faulting instruction (trap-class events leave it past it).
     public func step() throws(Fault) {
-        if _slowPath(systemRegisters.breakpoints.attention) { try debugBeforeInstruction() }
+        if _slowPath(systemRegisters.breakpoints.attention) { return try stepWithDebugChecks() }
         singleStepping = controlFlags & RFlags.trap.rawValue != 0
         _ = try execute(decoded: DecodeCache.instruction(try fetchEntry()))
     }
@@ -52,7 +52,7 @@ extension CPU {
 
     /// The end of an instruction that left work for its boundary (`eventCycle`): the interrupt
     /// shadow, the VMX preemption timer, monitor trap flag and interrupt/NMI windows
-    /// (VMX/VMXTimers.swift), data/I-O breakpoints and the single-step trap, in that order. True when `run(until:)`
+    /// (VMX/VMXTimers.swift), and the single-step trap, in that order. True when `run(until:)`
     /// must stop.
     @inline(never)
     func instructionBoundary() throws(Fault) -> Bool {
@@ -65,7 +65,6 @@ extension CPU {
         let debugging = systemRegisters.breakpoints.attention
         eventCycle = interruptShadow != 0 || singleStepping || halted || debugging ? 0 : min(vmx.eventDeadline, runDeadline)
         if cycles >= vmx.eventDeadline { try vmxEventDeadline() }
-        if debugging { try debugAfterInstruction(singleStep: singleStep) }
         if singleStep { try singleStepTrap() }
         return cycles >= runDeadline || halted || debugging
     }

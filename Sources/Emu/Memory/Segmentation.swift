@@ -9,18 +9,11 @@ extension CPU {
             return seg >= SegmentRegister.fs.rawValue ? segments[Int(seg)].base &+ offset : offset
         }
         let s = segments[Int(seg)]
-        // Writable data (P S W, not code) or readable (P S, and R if code); else SegmentRights.swift.
-        let rights = s.attributes & 0x9A
-        if _slowPath(write ? rights != 0x92 : rights & 0x90 != 0x90 || rights == 0x98) {
-            try checkSegmentRights(seg)
-        }
+        // The common case: present, writable, expand-up data. Code, read-only, expand-down and
+        // null segments take checkedLinearAddress (CPU/SegmentRights.swift).
+        if _slowPath(s.attributes & 0x9E != 0x92) { return try checkedLinearAddress(seg, offset, size: size, write: write) }
         let last = offset &+ UInt64(size) &- 1
-        if s.expandDown {
-            let upper: UInt64 = s.defaultBig ? 0xFFFF_FFFF : 0xFFFF
-            if offset <= UInt64(s.limit) || last > upper { throw segmentFault(seg) }
-        } else if last > UInt64(s.limit) || last < offset {
-            throw segmentFault(seg)
-        }
+        if last > UInt64(s.limit) || last < offset { throw segmentFault(seg) }
         return (s.base &+ offset) & 0xFFFF_FFFF
     }
 

@@ -94,6 +94,7 @@ extension CPU {
         registers[4] = vmx.read(.guestRSP)
         rip = vmx.read(.guestRIP)
         rflags = vmx.read(.guestRFLAGS)
+        refreshBreakpoints()    // guest DR7, CR4.DE and RF (CPU/DebugBreakpoints.swift)
         // CPL is SS.DPL (0 in real-address mode, 3 in virtual-8086 mode).
         let v86 = controlFlags & RFlags.virtual8086.rawValue != 0
         cpl = cr0 & 1 == 0 ? 0 : v86 ? 3 : segment(.ss).dpl

@@ -237,6 +237,7 @@ extension CPU {
         cr3 = vmx.read(.hostCR3)
         cr4 = vmx.read(.hostCR4)
         dr[7] = 0x400
+        refreshBreakpoints()    // the guest's breakpoints are off (CPU/DebugBreakpoints.swift)
         vmx.guestDebugCtl = 0
         systemRegisters.sysenterCS = vmx.read(.hostIA32SysenterCS) & 0xFFFF_FFFF
         systemRegisters.sysenterESP = vmx.read(.hostIA32SysenterESP)

@@ -147,3 +147,42 @@ import Testing
         #expect(step(m, [0xA2, 0x00, 0x30, 0, 0]) == nil)
     }
 }
+
+/// The TSS debug trap flag (SDM vol. 3, 7.2.1 and 18.2.3): a task switch into a 32-bit TSS with
+/// T = 1 raises #DB with DR6.BT before the new task's first instruction.
+@Suite struct TaskSwitchDebugTrapTests {
+    func machine(t: Bool) -> SystemMachine {
+        let s = SystemMachine()
+        s.setGDT(1, GDT.code32())
+        s.setGDT(2, GDT.data32())
+        s.loadTR(index: 5)
+        let tss: UInt64 = 0x13000
+        s.setGDT(6, GDT.tss(base: UInt32(tss)))
+        s.write32(tss + 0x20, 0x2000)                                 // EIP
+        s.write32(tss + 0x24, 2)                                      // EFLAGS
+        s.write32(tss + 0x38, 0x9000)                                 // ESP
+        for off: UInt64 in [0x48, 0x50, 0x54, 0x58, 0x5C] { s.write16(tss + off, 0x10) }
+        s.write16(tss + 0x4C, 0x08)                                   // CS
+        s.write16(tss + 0x64, t ? 1 : 0)                              // T
+        s.code([0xEA, 0, 0, 0, 0, 0x30, 0x00], at: 0x1000)             // JMP 0030h:0
+        s.code([0x90], at: 0x2000)
+        return s
+    }
+
+    @Test func trapBeforeTheFirstInstruction() throws {
+        let s = machine(t: true)
+        try s.cpu.step()
+        #expect(s.cpu.tr.selector == 0x30 && s.cpu.rip == 0x2000)
+        #expect(throws: Fault(vector: 1, trap: true)) { try s.cpu.step() }
+        #expect(s.cpu.rip == 0x2000 && s.cpu.dr[6] & 0x8000 != 0)
+        try s.cpu.step()
+        #expect(s.cpu.rip == 0x2001)
+    }
+
+    @Test func noTrapWithoutT() throws {
+        let s = machine(t: false)
+        try s.cpu.step()
+        try s.cpu.step()
+        #expect(s.cpu.rip == 0x2001 && s.cpu.dr[6] & 0x8000 == 0)
+    }
+}
