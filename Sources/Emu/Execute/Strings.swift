@@ -40,7 +40,7 @@ extension CPU {
         }
         let start = registers[1] & m
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         let ended = false
         do {
             while count != stop {
@@ -78,7 +78,7 @@ extension CPU {
         let whileEqual = i.prefixes.contains(.rep)
         let start = registers[1] & m
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         var ended = false
         do {
             while count != stop {
@@ -116,7 +116,7 @@ extension CPU {
         let whileEqual = i.prefixes.contains(.rep)
         let start = registers[1] & m
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         var ended = false
         do {
             while count != stop {
@@ -147,7 +147,7 @@ extension CPU {
         }
         let start = registers[1] & m
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         let ended = false
         do {
             while count != stop {
@@ -178,7 +178,7 @@ extension CPU {
         }
         let start = registers[1] & m
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         let ended = false
         do {
             while count != stop {
@@ -219,7 +219,7 @@ extension CPU {
         if start == 0 { return }
         try checkIOPermission(port: port, size: size)
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         let ended = false
         do {
             while count != stop {
@@ -257,7 +257,7 @@ extension CPU {
         if start == 0 { return }
         try checkIOPermission(port: port, size: size)
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         let ended = false
         do {
             while count != stop {
@@ -276,9 +276,15 @@ extension CPU {
 
     static let repeatChunk: UInt64 = 4096
 
-    /// The count at which this call stops (the rest runs on the next step).
+    /// The count at which this call stops (the rest runs on the next step). While data or I/O
+    /// breakpoints are armed, one iteration per step, so that a hit is reported after the
+    /// iteration that made it (SDM 18.3.1.2; CPU/DebugBreakpoints.swift).
     @inline(__always)
-    static func repeatStop(_ start: UInt64) -> UInt64 { start > repeatChunk ? start &- repeatChunk : 0 }
+    func repeatStop(_ start: UInt64) -> UInt64 {
+        let b = systemRegisters.breakpoints
+        if _slowPath(b.data | b.io != 0) { return start == 0 ? 0 : start &- 1 }
+        return start > CPU.repeatChunk ? start &- CPU.repeatChunk : 0
+    }
 
     /// Charges the iterations and, when iterations remain (and REPE/REPNE did not end the loop),
     /// puts RIP back on the instruction.
