@@ -4,11 +4,12 @@
  *   10.9.2), "unreal" segment caches kept into real mode, the real-mode IVT, real -> protected;
  * - IA-32e mode entered with CR4.PAE, EFER.LME and CR0.PG (10.8.5) with the #GP checks of MOV CR
  *   and WRMSR on the way, compatibility mode, 64-bit mode, IA-32e mode left again (10.8.5.4);
- * - 64-bit mode: SYSCALL/SYSRET (5.8.8), SWAPGS, the IST stack switch and the 16-byte alignment of
- *   the 64-bit interrupt frame (6.14.2, 6.14.5), 4-level paging faults, non-canonical addresses,
- *   protection keys (4.6.2), CR4.LA57 fixed in IA-32e mode;
+ * - 64-bit mode: SYSCALL/SYSRET (5.8.8), SWAPGS, the IST stack switch, the CPL 3 -> 0 stack
+ *   switch to TSS.RSP0 and the 16-byte alignment of the 64-bit interrupt frame (6.14.2-6.14.5),
+ *   4-level paging faults, non-canonical addresses, protection keys (4.6.2), CR4.LA57 fixed in
+ *   IA-32e mode;
  * - virtual-8086 mode entered by IRET with EFLAGS.VM=1 and left by interrupts and #GP, its
- *   address translation, the IOPL-sensitive instructions and the I/O permission bitmap (20.2).
+ *   address translation, the IOPL-sensitive instructions and the I/O permission bitmap (20.2);
  * - virtual-8086 mode extensions (CR4.VME, 20.3): CLI/STI/PUSHF/POPF/IRET on VIF, INT n
  *   redirected through the TSS's interrupt redirection bitmap to the 8086 IVT at linear 0.
  * Not covered: 5-level paging (neither CPU model advertises LA57), CR4.PVI (needs CPL-3
