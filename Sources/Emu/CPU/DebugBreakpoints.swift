@@ -13,6 +13,8 @@ public struct DebugBreakpoints: Sendable {
     var hits: UInt8 = 0
     /// The #DB fault being raised is an instruction breakpoint (its frame keeps RF as it is).
     var instructionBreakpointFault = false
+    /// A repeated string instruction stopped before its last iteration (RIP stays on it).
+    var repeatIncomplete = false
     /// A task switch to a TSS with T = 1 completed: #DB (DR6.BT) before the new task's first
     /// instruction (SDM vol. 3, 7.2.1, 18.2.3).
     var taskSwitchTrap = false
@@ -87,6 +89,7 @@ extension CPU {
             throw Fault(vector: 1, trap: true)
         }
         b.hits = 0
+        b.repeatIncomplete = false
         b.attention = false
         systemRegisters.breakpoints = b
         defer { recomputeDebugAttention() }
@@ -114,6 +117,9 @@ extension CPU {
         let hits = systemRegisters.breakpoints.hits
         if hits != 0 {
             dr[6] = CPU.dr6Value(dr[6]) & ~0xF | UInt64(hits)
+            // A trap after an iteration other than the last pushes RF = 1, so that an instruction
+            // breakpoint on the string instruction does not fire again when it resumes (18.3.1.1).
+            if systemRegisters.breakpoints.repeatIncomplete { controlFlags |= RFlags.resume.rawValue }
             throw Fault(vector: 1, trap: true)
         }
     }

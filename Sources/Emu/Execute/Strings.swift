@@ -291,7 +291,10 @@ extension CPU {
     @inline(__always)
     private func resumeRepeat(_ i: Instruction, start: UInt64, count: UInt64, ended: Bool) {
         cycles &+= start &- count
-        if count != 0 && !ended { rip = (rip &- UInt64(i.length)) & ripMask }
+        if count != 0 && !ended {
+            rip = (rip &- UInt64(i.length)) & ripMask
+            systemRegisters.breakpoints.repeatIncomplete = true     // CPU/DebugBreakpoints.swift
+        }
     }
 
     @inline(__always)

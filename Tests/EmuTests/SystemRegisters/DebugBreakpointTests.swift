@@ -205,5 +205,6 @@ import Testing
         #expect(throws: Fault(vector: 1, trap: true)) { try m.cpu.step() }
         #expect(m.cpu.registers[1] == 6 && m.cpu.registers[7] == 0x3008)  // the second store hit
         #expect(m.cpu.rip == 0x2000 && m.cpu.dr[6] & 0xF == 1)
+        #expect(m.cpu.rflags & 1 << 16 != 0)                          // RF = 1 for the #DB frame
     }
 }
