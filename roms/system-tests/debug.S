@@ -207,6 +207,9 @@ gd_insn:
 1:  CHECK_FAULT 1, NO_ERROR, "DR7.GD: MOV DR raises #DB # swemu-only"
     CHECK_EQ exc_eip, $gd_insn, "general detect is a fault # swemu-only"
     CHECK_DR6 0x2000, 0x2000, "DR6.BD # swemu-only"
+    mov exc_eflags, %eax
+    and $EFLAGS_RF, %eax
+    CHECK_EQ %eax, $EFLAGS_RF, "the general-detect #DB (a fault) pushes RF=1 # swemu-only"
     mov %dr7, %eax
     and $0x2000, %eax
     CHECK_EQ %eax, $0, "GD is cleared on the #DB # swemu-only"

@@ -4,11 +4,12 @@
  *   10.9.2), "unreal" segment caches kept into real mode, the real-mode IVT, real -> protected;
  * - IA-32e mode entered with CR4.PAE, EFER.LME and CR0.PG (10.8.5) with the #GP checks of MOV CR
  *   and WRMSR on the way, compatibility mode, 64-bit mode, IA-32e mode left again (10.8.5.4);
- * - 64-bit mode: SYSCALL/SYSRET (5.8.8), SWAPGS, the IST stack switch and the 16-byte alignment of
- *   the 64-bit interrupt frame (6.14.2, 6.14.5), 4-level paging faults, non-canonical addresses,
- *   protection keys (4.6.2), CR4.LA57 fixed in IA-32e mode;
+ * - 64-bit mode: SYSCALL/SYSRET (5.8.8), SWAPGS, the IST stack switch, the CPL 3 -> 0 stack
+ *   switch to TSS.RSP0 and the 16-byte alignment of the 64-bit interrupt frame (6.14.2-6.14.5),
+ *   4-level paging faults, non-canonical addresses, protection keys (4.6.2), CR4.LA57 fixed in
+ *   IA-32e mode;
  * - virtual-8086 mode entered by IRET with EFLAGS.VM=1 and left by interrupts and #GP, its
- *   address translation, the IOPL-sensitive instructions and the I/O permission bitmap (20.2).
+ *   address translation, the IOPL-sensitive instructions and the I/O permission bitmap (20.2);
  * - virtual-8086 mode extensions (CR4.VME, 20.3): CLI/STI/PUSHF/POPF/IRET on VIF, INT n
  *   redirected through the TSS's interrupt redirection bitmap to the 8086 IVT at linear 0.
  * Not covered: 5-level paging (neither CPU model advertises LA57), CR4.PVI (needs CPL-3
@@ -498,6 +499,27 @@ syscall_entry:
     CHECK_EQ sc_rflags, $0xc7, "SYSCALL keeps the RFLAGS bits not in IA32_FMASK # swemu-only"
     CHECK_EQ sc_cs, $0x28, "SYSCALL: CS = STAR[47:32]"
     CHECK_EQ sc_ss, $0x30, "SYSCALL: SS = STAR[47:32] + 8"
+
+    /* a privilege change in 64-bit mode (6.14.4): INT n from CPL 3 through a DPL 0 gate is
+     * #GP(vector*8+2), delivered on TSS.RSP0 with the user SS:RSP in the frame */
+    TRY 1f
+    TO64 2f
+2:  mov $user_stack_top, %esp
+    mov $user64_int, %ecx
+    mov $0x2, %r11d
+    sysretq
+user64_int:
+    int $0x43
+    ud2
+    .code32
+    /* QEMU TCG reports vector*16+2 in IA-32e mode; SDM 6.13: the error code's index field is
+     * the vector (IDT bit set) whatever the gate size */
+1:  CHECK_FAULT 13, 0x43*8+2, "64-bit INT n from CPL 3 through a DPL 0 gate: #GP(vector*8+2) # swemu-only"
+    CHECK_EQ exc_vector, $13, "64-bit INT n from CPL 3 through a DPL 0 gate: #GP"
+    CHECK_EQ exc_frame, $ring0_stack_top-40, "CPL 3 -> 0: the frame is on TSS.RSP0"
+    CHECK_EQ exc_cs, $0x53, "the frame holds the user CS"
+    CHECK_EQ exc_ss, $0x4b, "the frame holds the user SS"
+    CHECK_EQ exc_rsp64, $user_stack_top, "the frame holds the user RSP"
     SET_EFER 0, ~EFER_SCE
 
     /* SWAPGS */

@@ -11,8 +11,10 @@ public struct DebugBreakpoints: Sendable {
     var io: UInt8 = 0
     /// Data and I/O breakpoints hit by the current instruction (reported after it, 18.2.4.1).
     var hits: UInt8 = 0
-    /// The current instruction loaded RF = 1 (IRET, task switch): it is not cleared after it.
-    var resumeLoaded = false
+    /// The #DB fault being raised is an instruction breakpoint (its frame keeps RF as it is).
+    var instructionBreakpointFault = false
+    /// A repeated string instruction stopped before its last iteration (RIP stays on it).
+    var repeatIncomplete = false
     /// A task switch to a TSS with T = 1 completed: #DB (DR6.BT) before the new task's first
     /// instruction (SDM vol. 3, 7.2.1, 18.2.3).
     var taskSwitchTrap = false
@@ -66,42 +68,45 @@ extension CPU {
         eventCycle = 0
     }
 
-    /// After an instruction or event that may have set RF (IRET, task switch).
+    /// After an instruction or event that may have set RF (IRET, task switch, VM entry).
     func noteResumeFlag() {
         if resumeFlagSet {
             systemRegisters.breakpoints.attention = true
-            systemRegisters.breakpoints.resumeLoaded = true
             eventCycle = 0
         }
     }
 
-    /// `step()` while `attention` is set: instruction breakpoints before the instruction (a fault,
-    /// 18.2.4.1) unless RF is set; the instruction itself through `step()` (with `attention`
-    /// clear for it); then RF is cleared unless the instruction loaded it (IRET, task switch,
-    /// 18.3.1.1), and data or I/O breakpoints it hit raise a #DB trap with DR6.B0-B3, merged
-    /// with DR6.BS when it also single-steps.
+    /// `step()` while `attention` is set (18.3.1.1): with RF set, the instruction runs without
+    /// instruction-breakpoint checks and RF is cleared at its start (an IRET or task switch may
+    /// load it again); otherwise an instruction breakpoint on it is a fault. The instruction runs
+    /// through `step()` with `attention` clear; data or I/O breakpoints it hit then raise a #DB
+    /// trap with DR6.B0-B3, merged with DR6.BS when it also single-steps.
     @inline(never)
     func stepWithDebugChecks() throws(Fault) {
         var b = systemRegisters.breakpoints
+        b.instructionBreakpointFault = false
         if b.taskSwitchTrap {
             // A trap of the task switch: the new task's first instruction has not run yet.
-            systemRegisters.breakpoints.taskSwitchTrap = false
+            b.taskSwitchTrap = false
+            systemRegisters.breakpoints = b
             recomputeDebugAttention()
             dr[6] = CPU.dr6Value(dr[6]) | 0x8000
             throw Fault(vector: 1, trap: true)
         }
         b.hits = 0
-        b.resumeLoaded = false
-        let resumeAtStart = resumeFlagSet
+        b.repeatIncomplete = false
         b.attention = false
         systemRegisters.breakpoints = b
         defer { recomputeDebugAttention() }
-        if b.instruction != 0 && !resumeAtStart {
+        if resumeFlagSet {
+            controlFlags &= ~RFlags.resume.rawValue
+        } else if b.instruction != 0 {
             let linear = codeMode == .long64 ? rip : (segments[1].base &+ rip) & 0xFFFF_FFFF
             var hits: UInt8 = 0
             for n in 0..<4 where b.instruction & (1 << n) != 0 && dr[n] == linear { hits |= 1 << n }
             if hits != 0 {
                 dr[6] = CPU.dr6Value(dr[6]) & ~0xF | UInt64(hits)
+                systemRegisters.breakpoints.instructionBreakpointFault = true
                 throw .debug
             }
         }
@@ -110,29 +115,34 @@ extension CPU {
         } catch {
             // A single-step #DB of this instruction reports its data breakpoints too.
             if error == Fault(vector: 1, trap: true) && systemRegisters.breakpoints.hits != 0 {
-                clearResumeFlag(atStart: resumeAtStart)
                 dr[6] = dr[6] & ~0xF | UInt64(systemRegisters.breakpoints.hits)
             }
             throw error
         }
-        clearResumeFlag(atStart: resumeAtStart)
         let hits = systemRegisters.breakpoints.hits
         if hits != 0 {
             dr[6] = CPU.dr6Value(dr[6]) & ~0xF | UInt64(hits)
+            // A trap after an iteration other than the last pushes RF = 1, so that an instruction
+            // breakpoint on the string instruction does not fire again when it resumes (18.3.1.1).
+            if systemRegisters.breakpoints.repeatIncomplete { controlFlags |= RFlags.resume.rawValue }
             throw Fault(vector: 1, trap: true)
         }
-    }
-
-    private func clearResumeFlag(atStart: Bool) {
-        if atStart && !systemRegisters.breakpoints.resumeLoaded { controlFlags &= ~RFlags.resume.rawValue }
     }
 
     private func recomputeDebugAttention() {
         var b = systemRegisters.breakpoints
         b.hits = 0
-        b.resumeLoaded = false
         b.attention = b.instruction | b.data | b.io != 0 || resumeFlagSet || b.taskSwitchTrap
         systemRegisters.breakpoints = b
+    }
+
+    /// Whether a #DB fault being delivered came from an instruction breakpoint: the one
+    /// fault-class exception that pushes RF as it is instead of 1 (18.3.1.1). Reading it
+    /// consumes it.
+    func takeInstructionBreakpointFault() -> Bool {
+        let was = systemRegisters.breakpoints.instructionBreakpointFault
+        systemRegisters.breakpoints.instructionBreakpointFault = false
+        return was
     }
 
     /// True if the linear page holds an enabled data breakpoint: such pages stay out of the

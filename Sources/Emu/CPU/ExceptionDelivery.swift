@@ -174,7 +174,8 @@ extension CPU {
 
         var image = rflags
         // Fault-class exceptions push RF = 1 (SDM 18.3.1.1), except instruction-breakpoint #DB.
-        if e.source == .exception && !e.trap && e.vector != 1 { image |= RFlags.resume.rawValue }
+        let instructionBreakpoint = e.vector == 1 && takeInstructionBreakpointFault()
+        if e.source == .exception && !e.trap && !instructionBreakpoint { image |= RFlags.resume.rawValue }
         let fromV86 = virtual8086
         let oldSS = segments[2]
         let oldSP = registers[4]

@@ -40,7 +40,7 @@ extension CPU {
         }
         let start = registers[1] & m
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         let ended = false
         do {
             while count != stop {
@@ -78,7 +78,7 @@ extension CPU {
         let whileEqual = i.prefixes.contains(.rep)
         let start = registers[1] & m
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         var ended = false
         do {
             while count != stop {
@@ -116,7 +116,7 @@ extension CPU {
         let whileEqual = i.prefixes.contains(.rep)
         let start = registers[1] & m
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         var ended = false
         do {
             while count != stop {
@@ -147,7 +147,7 @@ extension CPU {
         }
         let start = registers[1] & m
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         let ended = false
         do {
             while count != stop {
@@ -178,7 +178,7 @@ extension CPU {
         }
         let start = registers[1] & m
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         let ended = false
         do {
             while count != stop {
@@ -219,7 +219,7 @@ extension CPU {
         if start == 0 { return }
         try checkIOPermission(port: port, size: size)
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         let ended = false
         do {
             while count != stop {
@@ -257,7 +257,7 @@ extension CPU {
         if start == 0 { return }
         try checkIOPermission(port: port, size: size)
         var count = start
-        let stop = CPU.repeatStop(start)
+        let stop = repeatStop(start)
         let ended = false
         do {
             while count != stop {
@@ -276,16 +276,25 @@ extension CPU {
 
     static let repeatChunk: UInt64 = 4096
 
-    /// The count at which this call stops (the rest runs on the next step).
+    /// The count at which this call stops (the rest runs on the next step). While data or I/O
+    /// breakpoints are armed, one iteration per step, so that a hit is reported after the
+    /// iteration that made it (SDM 18.3.1.2; CPU/DebugBreakpoints.swift).
     @inline(__always)
-    static func repeatStop(_ start: UInt64) -> UInt64 { start > repeatChunk ? start &- repeatChunk : 0 }
+    func repeatStop(_ start: UInt64) -> UInt64 {
+        let b = systemRegisters.breakpoints
+        if _slowPath(b.data | b.io != 0) { return start == 0 ? 0 : start &- 1 }
+        return start > CPU.repeatChunk ? start &- CPU.repeatChunk : 0
+    }
 
     /// Charges the iterations and, when iterations remain (and REPE/REPNE did not end the loop),
     /// puts RIP back on the instruction.
     @inline(__always)
     private func resumeRepeat(_ i: Instruction, start: UInt64, count: UInt64, ended: Bool) {
         cycles &+= start &- count
-        if count != 0 && !ended { rip = (rip &- UInt64(i.length)) & ripMask }
+        if count != 0 && !ended {
+            rip = (rip &- UInt64(i.length)) & ripMask
+            systemRegisters.breakpoints.repeatIncomplete = true     // CPU/DebugBreakpoints.swift
+        }
     }
 
     @inline(__always)

@@ -131,6 +131,7 @@ extension CPU {
             // can use the debug registers.
             dr[6] = CPU.dr6Value(dr[6]) | (1 << 13)
             dr[7] &= ~(1 << 13)
+            systemRegisters.breakpoints.instructionBreakpointFault = false   // its frame has RF = 1
             throw .debug
         }
         let size: UInt8 = codeMode == .long64 ? 8 : 4

@@ -186,3 +186,25 @@ import Testing
         #expect(s.cpu.rip == 0x2001 && s.cpu.dr[6] & 0x8000 == 0)
     }
 }
+
+/// A data breakpoint hit by an iteration of a repeated string instruction is reported after that
+/// iteration (SDM 18.3.1.2): RCX and RDI show the iterations done, RIP stays on the instruction.
+@Suite struct RepeatedStringBreakpointTests {
+    @Test func reportedAfterTheIterationThatHit() throws {
+        let m = systemMachine(.protected32)
+        m.cpu.registers[0] = 0x3004
+        try m.run([0x0F, 0x23, 0xC0])                                 // DR0 = 3004h
+        m.cpu.registers[0] = 1 | 1 << 16 | 3 << 18                    // L0, write, 4 bytes
+        try m.run([0x0F, 0x23, 0xF8])
+        _ = m.memory.load([0xF3, 0xAB], at: 0x2000)                   // REP STOSD
+        m.cpu.rip = 0x2000
+        m.cpu.registers[1] = 8
+        m.cpu.registers[7] = 0x3000
+        try m.cpu.step()                                              // the store at 3000h
+        #expect(m.cpu.registers[1] == 7 && m.cpu.rip == 0x2000)
+        #expect(throws: Fault(vector: 1, trap: true)) { try m.cpu.step() }
+        #expect(m.cpu.registers[1] == 6 && m.cpu.registers[7] == 0x3008)  // the second store hit
+        #expect(m.cpu.rip == 0x2000 && m.cpu.dr[6] & 0xF == 1)
+        #expect(m.cpu.rflags & 1 << 16 != 0)                          // RF = 1 for the #DB frame
+    }
+}
