@@ -1,0 +1,35 @@
+import Testing
+@testable import Emu
+
+/// An exception raised while the guest delivers another event, intercepted by the exception
+/// bitmap: exit reason 0 for the new exception, with the first event in the IDT-vectoring
+/// fields (SDM vol. 3, 27.2.2, 27.2.4).
+@Suite struct ExceptionDuringDeliveryTests {
+    typealias G = VMXGuestMachine
+
+    /// UD2 with an IDT limit that only covers vector 0: delivering #UD raises
+    /// #GP(6 * 8 + IDT 2 + EXT 1 = 33H).
+    @Test func generalProtectionWhileDeliveringInvalidOpcode() {
+        let g = G()
+        g.cpu.vmx.write(.guestIDTRLimit, 0xF)
+        g.cpu.vmx.write(.exceptionBitmap, 1 << 13)
+        #expect(g.exitOf([0x0F, 0x0B]) == 0)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionInformation) == 0x8000_0B0D)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionErrorCode) == 0x33)
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0306)
+        #expect(g.savedRIP == G.guestCode)
+    }
+
+    /// The same #GP not intercepted: delivery goes on (#GP's own entry is beyond the limit too,
+    /// so the guest gets #DF, whose interception shows the chain's end).
+    @Test func notInterceptedDeliveryGoesOn() {
+        let g = G()
+        g.cpu.vmx.write(.guestIDTRLimit, 0xF)
+        g.cpu.vmx.write(.exceptionBitmap, 1 << 8)
+        #expect(g.exitOf([0x0F, 0x0B]) == 0)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionInformation) == 0x8000_0B08)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionErrorCode) == 0)
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0B0D)
+        #expect(g.cpu.vmx.read(.idtVectoringErrorCode) == 0x33)
+    }
+}
