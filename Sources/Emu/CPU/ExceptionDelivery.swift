@@ -107,7 +107,7 @@ extension CPU {
             try deliverThroughTable(event)
         } catch {
             var f = error
-            if f == .accessVMExit {   // an EPT exit during delivery (VMX/)
+            if vmx.nonRoot {   // a VM exit during delivery reports this event (VMX/)
                 vmxNoteSoftwareEventDelivery(vector, type: privileged ? 5 : softwareException ? 6 : 4)
             }
             if privileged, (10...13).contains(f.vector) { f.errorCode = (f.errorCode ?? 0) | 1 }

@@ -328,12 +328,21 @@ extension CPU {
     /// bitmap intercepts exit with reason 0 (25.2); a triple fault exits with reason 2.
     func vmxDeliver(_ fault: Fault) -> DeliveryOutcome {
         let shutdown = DeliveryOutcome.tripleFault(Fault(vector: 8, errorCode: 0))
+        let softwareEvent = vmx.softwareEventVectoring
+        vmx.softwareEventVectoring = nil
         if fault == .vmExitTaken { return vmx.aborted ? shutdown : .delivered }
         if fault == .accessVMExit {
             takePendingExit()
             return vmx.aborted ? shutdown : .delivered
         }
-        if vmxExceptionExits(fault) { return vmxExceptionExit(fault, VMExitInformation()) }
+        if vmxExceptionExits(fault) {
+            var info = VMExitInformation()
+            if let e = softwareEvent {
+                info.idtVectoringInformation = e.information
+                info.instructionLength = (e.nextRIP &- rip) & ripMask
+            }
+            return vmxExceptionExit(fault, info)
+        }
         let software = fault.trap && fault.vector != 1
         let outcome = deliverEvent(InterruptEvent(vector: fault.vector, errorCode: software ? nil : fault.errorCode,
                                                   source: software ? .software : .exception, trap: fault.trap))
@@ -360,9 +369,13 @@ extension CPU {
     /// caused a VM exit: the IDT-vectoring information describes it (27.2.4); RIP is past the
     /// instruction now and back at it when the exit is taken.
     func vmxNoteSoftwareEventDelivery(_ vector: UInt8, type: UInt64) {
-        guard vmx.pendingExit != nil else { return }
-        vmx.pendingExit?.info.idtVectoringInformation = UInt64(vector) | type << 8 | 1 << 31
-        vmx.pendingExit?.nextRIP = rip
+        let information = UInt64(vector) | type << 8 | 1 << 31
+        if vmx.pendingExit != nil {
+            vmx.pendingExit?.info.idtVectoringInformation = information
+            vmx.pendingExit?.nextRIP = rip
+        } else {
+            vmx.softwareEventVectoring = (information, rip)
+        }
     }
 
     /// The instruction that is ending in a VM exit is an IRET that unblocked NMIs: the exit

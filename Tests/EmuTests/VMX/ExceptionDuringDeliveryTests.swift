@@ -33,3 +33,26 @@ import Testing
         #expect(g.cpu.vmx.read(.idtVectoringErrorCode) == 0x33)
     }
 }
+
+/// INT n whose gate is beyond the IDT limit: #GP(30H * 8 + 2), intercepted; the IDT-vectoring
+/// fields name the software interrupt and the exit reports the INT's length (27.2.4).
+@Suite struct ExceptionDuringSoftwareInterruptTests {
+    @Test func intercepted() {
+        let g = VMXGuestMachine()
+        g.cpu.vmx.write(.guestIDTRLimit, 0xF)
+        g.cpu.vmx.write(.exceptionBitmap, 1 << 13)
+        #expect(g.exitOf([0xCD, 0x30]) == 0)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionInformation) == 0x8000_0B0D)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionErrorCode) == 0x182)
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0430)
+        #expect(g.savedRIP == VMXGuestMachine.guestCode && g.instructionLength == 2)
+    }
+
+    /// A #GP raised by an ordinary instruction carries no IDT-vectoring information.
+    @Test func ordinaryFaultHasNoVectoring() {
+        let g = VMXGuestMachine()
+        g.cpu.vmx.write(.exceptionBitmap, 1 << 13)
+        #expect(g.exitOf([0x31, 0xC0, 0x0F, 0x22, 0xC0]) == 0)             // XOR EAX, EAX; MOV CR0, RAX
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) == 0)
+    }
+}
