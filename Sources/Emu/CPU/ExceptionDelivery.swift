@@ -74,11 +74,15 @@ extension CPU {
                     f.errorCode = (f.errorCode ?? 0) | 1
                 }
                 if event.source == .exception && event.vector == 8 { return .tripleFault(f) }
+                let next: InterruptEvent
                 if event.source == .exception && CPU.causesDoubleFault(first: event.vector, second: f.vector) {
-                    event = InterruptEvent(vector: 8, errorCode: 0, source: .exception, trap: false)
+                    next = InterruptEvent(vector: 8, errorCode: 0, source: .exception, trap: false)
                 } else {
-                    event = InterruptEvent(vector: f.vector, errorCode: f.errorCode, source: .exception, trap: f.trap)
+                    next = InterruptEvent(vector: f.vector, errorCode: f.errorCode, source: .exception, trap: f.trap)
                 }
+                // In a VMX guest the exception bitmap may turn it into a VM exit (VMX/).
+                if vmx.nonRoot, let outcome = vmxExceptionDuringDelivery(event, next) { return outcome }
+                event = next
             }
         }
         return .tripleFault(Fault(vector: 8, errorCode: 0))
@@ -103,7 +107,7 @@ extension CPU {
             try deliverThroughTable(event)
         } catch {
             var f = error
-            if f == .accessVMExit {   // an EPT exit during delivery (VMX/)
+            if vmx.nonRoot {   // a VM exit during delivery reports this event (VMX/)
                 vmxNoteSoftwareEventDelivery(vector, type: privileged ? 5 : softwareException ? 6 : 4)
             }
             if privileged, (10...13).contains(f.vector) { f.errorCode = (f.errorCode ?? 0) | 1 }

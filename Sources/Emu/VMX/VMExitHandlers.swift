@@ -328,6 +328,8 @@ extension CPU {
     /// bitmap intercepts exit with reason 0 (25.2); a triple fault exits with reason 2.
     func vmxDeliver(_ fault: Fault) -> DeliveryOutcome {
         let shutdown = DeliveryOutcome.tripleFault(Fault(vector: 8, errorCode: 0))
+        let softwareEvent = vmx.softwareEventVectoring
+        vmx.softwareEventVectoring = nil
         if fault == .vmExitTaken { return vmx.aborted ? shutdown : .delivered }
         if fault == .accessVMExit {
             takePendingExit()
@@ -335,21 +337,11 @@ extension CPU {
         }
         if vmxExceptionExits(fault) {
             var info = VMExitInformation()
-            info.interruptionInformation = UInt64(fault.vector) | 3 << 8 | 1 << 31
-            if let code = fault.errorCode {
-                info.interruptionInformation |= 1 << 11
-                info.interruptionErrorCode = UInt64(code)
+            if let e = softwareEvent {
+                info.idtVectoringInformation = e.information
+                info.instructionLength = (e.nextRIP &- rip) & ripMask
             }
-            if fault.vector != 8 && iretUnblockedNMI() { info.interruptionInformation |= 1 << 12 }
-            if fault.vector == 14 {
-                // The faulting address goes to the qualification; CR2 is left as it was (27.1).
-                info.qualification = cr2
-                cr2 = vmx.cr2BeforePageFault
-            } else if fault.vector == 1 {
-                info.qualification = CPU.dr6Value(dr[6]) & 0x600F
-            }
-            vmExit(.exceptionOrNMI, info)
-            return vmx.aborted ? shutdown : .delivered
+            return vmxExceptionExit(fault, info)
         }
         let software = fault.trap && fault.vector != 1
         let outcome = deliverEvent(InterruptEvent(vector: fault.vector, errorCode: software ? nil : fault.errorCode,
@@ -377,9 +369,13 @@ extension CPU {
     /// caused a VM exit: the IDT-vectoring information describes it (27.2.4); RIP is past the
     /// instruction now and back at it when the exit is taken.
     func vmxNoteSoftwareEventDelivery(_ vector: UInt8, type: UInt64) {
-        guard vmx.pendingExit != nil else { return }
-        vmx.pendingExit?.info.idtVectoringInformation = UInt64(vector) | type << 8 | 1 << 31
-        vmx.pendingExit?.nextRIP = rip
+        let information = UInt64(vector) | type << 8 | 1 << 31
+        if vmx.pendingExit != nil {
+            vmx.pendingExit?.info.idtVectoringInformation = information
+            vmx.pendingExit?.nextRIP = rip
+        } else {
+            vmx.softwareEventVectoring = (information, rip)
+        }
     }
 
     /// The instruction that is ending in a VM exit is an IRET that unblocked NMIs: the exit
@@ -399,6 +395,29 @@ extension CPU {
     func vmxExitDuringDelivery(_ e: InterruptEvent) -> DeliveryOutcome {
         guard var pending = vmx.pendingExit else { return .delivered }
         vmx.pendingExit = nil
+        let vectoring = idtVectoring(e, &pending.info)
+        pending.info.idtVectoringInformation = vectoring.information
+        pending.info.idtVectoringErrorCode = vectoring.errorCode
+        vmExit(pending.reason, pending.info)
+        return vmx.aborted ? .tripleFault(Fault(vector: 8, errorCode: 0)) : .delivered
+    }
+
+    /// An exception raised while delivering `e` that the exception bitmap intercepts: a VM exit
+    /// with the exception's interruption information and `e` as IDT-vectoring information
+    /// (27.2.4); nil when it is not intercepted (delivery goes on, SDM 6.15).
+    func vmxExceptionDuringDelivery(_ e: InterruptEvent, _ next: InterruptEvent) -> DeliveryOutcome? {
+        let fault = Fault(vector: next.vector, errorCode: next.errorCode)
+        guard vmx.nonRoot, vmxExceptionExits(fault) else { return nil }
+        var info = VMExitInformation()
+        let vectoring = idtVectoring(e, &info)
+        info.idtVectoringInformation = vectoring.information
+        info.idtVectoringErrorCode = vectoring.errorCode
+        return vmxExceptionExit(fault, info)
+    }
+
+    /// The IDT-vectoring fields for event `e`; `info` receives the instruction length of an
+    /// injected software event (whose RIP goes back to VM entry's).
+    func idtVectoring(_ e: InterruptEvent, _ info: inout VMExitInformation) -> (information: UInt64, errorCode: UInt64) {
         var type: UInt64
         switch e.source {
         case .exception: type = 3
@@ -413,19 +432,40 @@ extension CPU {
                 // them (27.2.4, 28.3.3).
                 let length = vmx.read(.vmEntryInstructionLength)
                 rip = (rip &- length) & ripMask
-                pending.info.instructionLength = length
+                info.instructionLength = length
             }
         }
-        var info = UInt64(e.vector) | type << 8 | 1 << 31
+        var information = UInt64(e.vector) | type << 8 | 1 << 31
+        var errorCode: UInt64 = 0
         if let code = e.errorCode {
-            info |= 1 << 11
-            pending.info.idtVectoringErrorCode = UInt64(code)
+            information |= 1 << 11
+            errorCode = UInt64(code)
         }
-        pending.info.idtVectoringInformation = info
         // The event was not delivered: an NMI leaves NMIs unblocked (27.3.4 saves blocking by NMI
         // as it was before delivery).
         if type == 2 { nmiBlocked = false }
-        vmExit(pending.reason, pending.info)
+        return (information, errorCode)
+    }
+
+    /// An exception VM exit (reason 0, 27.2.2): interruption information and error code, the
+    /// qualification of #PF (the address; CR2 keeps its old value, 27.1) and #DB.
+    func vmxExceptionExit(_ fault: Fault, _ base: VMExitInformation) -> DeliveryOutcome {
+        var info = base
+        info.interruptionInformation = UInt64(fault.vector) | 3 << 8 | 1 << 31
+        if let code = fault.errorCode {
+            info.interruptionInformation |= 1 << 11
+            info.interruptionErrorCode = UInt64(code)
+        }
+        if fault.vector != 8 && info.idtVectoringInformation == 0 && iretUnblockedNMI() {
+            info.interruptionInformation |= 1 << 12
+        }
+        if fault.vector == 14 {
+            info.qualification = cr2
+            cr2 = vmx.cr2BeforePageFault
+        } else if fault.vector == 1 {
+            info.qualification = CPU.dr6Value(dr[6]) & 0x600F
+        }
+        vmExit(.exceptionOrNMI, info)
         return vmx.aborted ? .tripleFault(Fault(vector: 8, errorCode: 0)) : .delivered
     }
 

@@ -64,6 +64,9 @@ public struct VMXState {
     /// `instructionsRetired` when an IRET in non-root operation unblocked NMIs: if that IRET
     /// faults into a VM exit, the exit reports "NMI unblocking due to IRET" (28.2.2, 28.2.1).
     public var iretUnblockedNMIAt: UInt64 = .max
+    /// IDT-vectoring information and next RIP of an INT instruction whose delivery faulted, for
+    /// an exception VM exit that the fault causes (27.2.4); consumed by the next `deliver`.
+    var softwareEventVectoring: (information: UInt64, nextRIP: UInt64)? = nil
     /// The VM-entry interruption information of the event VM entry is delivering, else 0.
     public var injectedEventInformation: UInt64 = 0
     /// Set by a VMX abort (SDM 28.7): the processor shuts down.
