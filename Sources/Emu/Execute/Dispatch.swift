@@ -1,4 +1,5 @@
-/// The interpreter's dispatch: one dense switch over `Op` (DESIGN.md, hot path rules).
+/// The interpreter's dispatch: the run loop, one dense switch over `Handler` (Execute/CommonForms.swift)
+/// and, for the rest, one over `Op` (DESIGN.md, hot path rules).
 extension CPU {
     /// Runs instructions until `cycles` reaches `deadline`, `attention.pending` becomes nonzero
     /// or the CPU halts (the run loop's inner loop, kept here so the step is inlined into it).
