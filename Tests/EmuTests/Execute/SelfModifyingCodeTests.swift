@@ -38,3 +38,37 @@ import Testing
         #expect(m.cpu.registers[0] == 0x2222_2222)
     }
 }
+
+/// `CPU.run(until:)` takes the next instruction from the neighbouring decode-cache slots only
+/// inside one page: code that runs on across a page boundary, and across the end of a 32 KiB
+/// block of slots, is fetched through the TLB there.
+@Suite struct RunAcrossPagesTests {
+    @Test func straightLineCodeAcrossAPageAndSlotBlockBoundary() throws {
+        let m = FlatMachine(memorySize: 1 << 20, mode: .long64)!
+        let code: [UInt8] = [
+            0x31, 0xC0,                     // 7FFC: xor eax, eax
+            0xFF, 0xC0,                     // 7FFE: inc eax
+            0xFF, 0xC0,                     // 8000: inc eax
+            0x83, 0xC0, 0x05,               // 8002: add eax, 5
+            0xF4,                           // 8005: hlt
+        ]
+        _ = m.memory.load(code, at: 0x7FFC)
+        m.cpu.rip = 0x7FFC
+        try m.cpu.run(until: 100, attention: Attention())
+        #expect(m.cpu.halted)
+        #expect(m.cpu.registers[0] == 7)
+        #expect(m.cpu.rip == 0x8006)
+    }
+
+    @Test func aBranchToAnotherPage() throws {
+        let m = FlatMachine(memorySize: 1 << 20, mode: .long64)!
+        _ = m.memory.load([0xB8, 0x01, 0, 0, 0,          // 1FF0: mov eax, 1
+                           0xEB, 0x09], at: 0x1FF0)       // 1FF5: jmp 2000
+        _ = m.memory.load([0x83, 0xC0, 0x02,              // 2000: add eax, 2
+                           0xF4], at: 0x2000)             // 2003: hlt
+        m.cpu.rip = 0x1FF0
+        try m.cpu.run(until: 100, attention: Attention())
+        #expect(m.cpu.halted)
+        #expect(m.cpu.registers[0] == 3)
+    }
+}
