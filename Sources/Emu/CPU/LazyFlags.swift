@@ -95,6 +95,19 @@ public struct LazyFlags: Sendable {
         }
     }
 
+    /// PF, AF, ZF and SF as RFLAGS bits: what a rotate keeps (it sets only CF and OF).
+    public var parityAuxiliaryZeroSign: UInt64 {
+        @inline(__always) get {
+            if op == .eager { return eager & 0xD4 }
+            var f: UInt64 = 0
+            if parity { f |= 0x4 }
+            if auxiliaryCarry { f |= 0x10 }
+            if zero { f |= 0x40 }
+            if sign { f |= 0x80 }
+            return f
+        }
+    }
+
     /// Evaluates condition code `cc` (the low nibble of Jcc/SETcc/CMOVcc; SDM vol. 1, appendix B).
     @inline(__always)
     public func condition(_ cc: UInt8) -> Bool {

@@ -1,8 +1,8 @@
 /// The decoded-instruction cache (DESIGN.md): direct-mapped by physical address, each entry
 /// validated by the write generation of its page and by the decoding mode, so code is decoded
 /// once and executed many times, and self-modifying code is seen. The slot of an address is its
-/// low bits, so the instructions of a straight run of code sit in consecutive slots and the next
-/// one is found without a TLB lookup (`sequentialEntry`).
+/// low bits, so the instructions of a page sit in the slots of one block at their distances, and
+/// the next one is found from the last without a TLB lookup (`entry(near:distance:)`).
 final class DecodeCache {
     static let entries = 1 << 15
     static let mask = UInt64(entries - 1)
@@ -16,12 +16,12 @@ final class DecodeCache {
 
     let slots: UnsafeMutablePointer<Entry>
     /// Holds an instruction that is not cached (it crosses a page, or runs from MMIO); its tag
-    /// (no valid bit, the last byte of a page) has no instruction after it (`sequentialEntry`).
+    /// has no valid bit, so no instruction is looked up from it.
     let scratch: UnsafeMutablePointer<Entry>
 
     init() {
         scratch = .allocate(capacity: 1)
-        scratch.initialize(to: Entry(tag: 0xFFF, generation: 0, instruction: Instruction()))
+        scratch.initialize(to: Entry(tag: 0, generation: 0, instruction: Instruction()))
         slots = .allocate(capacity: DecodeCache.entries)
         slots.initialize(repeating: Entry(tag: 0, generation: 0, instruction: Instruction()), count: DecodeCache.entries)
     }
@@ -48,17 +48,18 @@ final class DecodeCache {
     /// The physical address bits of a tag.
     static let physicalMask: UInt64 = 1 << 56 - 1
 
-    /// The entry of the instruction that follows the one in `entry` (`length` bytes long) in
-    /// the same physical page and mode, if it is cached and valid (`generations`: the pages'
-    /// write generations). Only for an instruction that did not branch and cannot have changed
-    /// the mode or the mapping of its page (a specialised `Handler`).
+    /// The entry of the instruction `distance` bytes (RIP after minus RIP before, wrapping)
+    /// from the one in `entry`, if it lies in the same physical page and mode and is cached and
+    /// valid there (`generations`: the pages' write generations). Only after an instruction that
+    /// cannot have changed the mode, CS or the mapping of its page (a specialised `Handler`):
+    /// then the linear and physical addresses move together inside the page.
     @inline(__always)
-    static func sequentialEntry(after entry: UnsafePointer<Entry>, length: UInt8,
-                                generations: UnsafeMutablePointer<UInt32>) -> UnsafePointer<Entry>? {
-        let tag = entry.pointee.tag &+ UInt64(length)
-        // In the same page, hence in the next slots of the same 32 KiB block.
-        guard (tag ^ entry.pointee.tag) >> 12 == 0 else { return nil }
-        let next = entry + Int(length)
+    static func entry(near entry: UnsafePointer<Entry>, distance: UInt64,
+                      generations: UnsafeMutablePointer<UInt32>) -> UnsafePointer<Entry>? {
+        let tag = entry.pointee.tag &+ distance
+        // A valid tag, and the same page, hence slots of the same 32 KiB block.
+        guard Int64(bitPattern: entry.pointee.tag) < 0 && (tag ^ entry.pointee.tag) >> 12 == 0 else { return nil }
+        let next = entry + Int(truncatingIfNeeded: Int64(bitPattern: distance))
         if next.pointee.tag == tag
             && next.pointee.generation == generations[Int(truncatingIfNeeded: (tag & physicalMask) >> 12)] {
             return next

@@ -1,7 +1,7 @@
 /// The handler of a decoded instruction, chosen at decode time (as Bochs chooses the register or
 /// memory form of a handler): the common forms of the common instructions get a dedicated case
 /// whose operands are fixed (`Instruction.dst`, `Instruction.src`), so executing them needs no
-/// run-time decision on operand kind or form; everything else is `.generic` (`CPU.execute`).
+/// run-time decision on operand kind or form; everything else is `.generic` (`CPU.executeGeneric`).
 ///
 /// Names: RR = register, register; RI = register, immediate; Load = register <- memory;
 /// Store = memory <- register. ALU register forms cover operand sizes 4 and 8 (whose writes

@@ -1,9 +1,11 @@
-/// The interpreter's dispatch: one dense switch over `Op` (DESIGN.md, hot path rules).
+/// The interpreter's dispatch: the run loop, one dense switch over `Handler` (Execute/CommonForms.swift)
+/// and, for the rest, one over `Op` (DESIGN.md, hot path rules).
 extension CPU {
     /// Runs instructions until `cycles` reaches `deadline`, `attention.pending` becomes nonzero
     /// or the CPU halts (the run loop's inner loop, kept here so the step is inlined into it).
-    /// After a specialised handler that did not branch, the next instruction is taken from the
-    /// next cache slots when it is valid there (`DecodeCache.sequentialEntry`): no TLB lookup.
+    /// After a specialised handler, the next instruction (the following one, or a branch target)
+    /// is taken from the cache slots of the same page when it is valid there
+    /// (`DecodeCache.entry(near:distance:)`): no TLB lookup.
     public func run(until deadline: UInt64, attention: Attention) throws(Fault) {
         guard cycles < deadline else { return }
         // Armed debug registers (CPU/DebugBreakpoints.swift): one checked instruction per call.
@@ -16,10 +18,10 @@ extension CPU {
             let entry: UnsafePointer<DecodeCache.Entry>
             if let linked { entry = linked } else { entry = try fetchEntry() }
             let i = DecodeCache.instruction(entry)
-            let next = rip &+ UInt64(i.pointee.length)
+            let start = rip
             if try execute(decoded: i) { break }
-            linked = i.pointee.handler != .generic && rip == next
-                ? DecodeCache.sequentialEntry(after: entry, length: i.pointee.length, generations: pageGenerations) : nil
+            linked = i.pointee.handler != .generic
+                ? DecodeCache.entry(near: entry, distance: rip &- start, generations: pageGenerations) : nil
         } while attention.pending == 0
     }
 

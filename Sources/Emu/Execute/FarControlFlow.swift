@@ -249,6 +249,17 @@ extension CPU {
             return
         }
         // Return to an outer privilege level: SS:eSP follow on the stack.
+        try returnWithStack(&stack, size: size, selector: selector, offset: offset, code: d, release: release)
+        nullInaccessibleDataSegments()
+        rip = offset
+    }
+
+    /// The end of a far RET to an outer privilege level and of an IRET that pops SS:eSP (outer
+    /// privilege, or any IRET in 64-bit mode): pops SS:eSP, checks SS and the target offset, loads
+    /// CS (CPL = its RPL) and SS, and sets eSP to the popped value plus `release` (RET imm16).
+    func returnWithStack(_ stack: inout StackCursor, size: UInt8, selector: UInt16, offset: UInt64,
+                         code d: Descriptor, release: UInt64) throws(Fault) {
+        let rpl = selector.selectorRPL
         let newSP = try popStack(&stack, size: size)
         let ssSelector = UInt16(truncatingIfNeeded: try popStack(&stack, size: size))
         let ss = try checkReturnStackSegment(ssSelector, rpl: rpl, code: d)
@@ -261,8 +272,6 @@ extension CPU {
             let m = CPU.mask(ss.defaultBig ? 4 : 2)
             registers[4] = registers[4] & ~m | (newSP &+ release) & m
         }
-        nullInaccessibleDataSegments()
-        rip = offset
     }
 
     /// The return CS checks of RET and IRET: not null (#GP(0)); inside the table, code,
@@ -331,18 +340,7 @@ extension CPU {
             return
         }
         // Outer privilege, or any IRET in 64-bit mode: SS:RSP are popped too.
-        let newSP = try popStack(&stack, size: size)
-        let ssSelector = UInt16(truncatingIfNeeded: try popStack(&stack, size: size))
-        let ss = try checkReturnStackSegment(ssSelector, rpl: rpl, code: d)
-        try checkFarTarget(offset, d)
-        try loadCodeSegment(selector, d, cpl: rpl)
-        segments[2] = ss
-        if ia32e {
-            registers[4] = newSP & CPU.mask(size)
-        } else {
-            let m = CPU.mask(ss.defaultBig ? 4 : 2)
-            registers[4] = registers[4] & ~m | newSP & m
-        }
+        try returnWithStack(&stack, size: size, selector: selector, offset: offset, code: d, release: 0)
         setFlagsFromIret(newFlags, size: size, oldCPL: oldCPL)
         if rpl > oldCPL { nullInaccessibleDataSegments() }
         rip = offset

@@ -89,7 +89,7 @@ extension CPU {
                 cf = r &>> msb
                 f = ((r &>> msb) ^ (r &>> (msb &- 1))) & 1 != 0 ? of : 0
             }
-            f |= flags.bits & ~(RFlags.carry.rawValue | of)
+            f |= flags.parityAuxiliaryZeroSign
         case .rcl, .rcr:
             let c: UInt64 = size == 1 ? count % 9 : size == 2 ? count % 17 : count
             let oldCF: UInt64 = flags.carry ? 1 : 0
@@ -112,7 +112,7 @@ extension CPU {
                 cf = (v &>> (c &- 1)) & 1
                 f = ((r &>> msb) ^ (r &>> (msb &- 1))) & 1 != 0 ? of : 0
             }
-            f |= flags.bits & ~(RFlags.carry.rawValue | of)
+            f |= flags.parityAuxiliaryZeroSign
         case .shl:
             r = CPU.shiftedLeft(v, count) & m
             cf = count <= n ? (v &>> (n &- count)) & 1 : 0

@@ -30,32 +30,18 @@ extension CPU {
         let m = CPU.mask(a)
         let d = stringStep(size)
         let es = SegmentRegister.es.rawValue
-        var si = registers[6] & m
-        var di = registers[7] & m
+        let si = registers[6] & m
+        let di = registers[7] & m
         if !isRepeated(i) {
             try write(es, di, size: size, try read(i.segment, si, size: size))
             setRegister(6, size: a, si &+ d)
             setRegister(7, size: a, di &+ d)
             return
         }
-        let start = registers[1] & m
-        var count = start
-        let stop = repeatStop(start)
-        let ended = false
-        do {
-            while count != stop {
-                let v = try read(i.segment, si, size: size)
-                try write(es, di, size: size, v)
-                si = (si &+ d) & m
-                di = (di &+ d) & m
-                count &-= 1
-            }
-        } catch {
-            if count != start { commitString(a, si: si, di: di, count: count) }
-            throw error
+        try repeatString(i, size: size, source: true, destination: true) { si, di throws(Fault) in
+            try write(es, di, size: size, try read(i.segment, si, size: size))
+            return false
         }
-        if count != start { commitString(a, si: si, di: di, count: count) }
-        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     func executeCmps(_ i: Instruction) throws(Fault) {
@@ -65,8 +51,8 @@ extension CPU {
         let mk = CPU.mask(size)
         let d = stringStep(size)
         let es = SegmentRegister.es.rawValue
-        var si = registers[6] & m
-        var di = registers[7] & m
+        let si = registers[6] & m
+        let di = registers[7] & m
         if !isRepeated(i) {
             let x = try read(i.segment, si, size: size)
             let y = try read(es, di, size: size)
@@ -76,26 +62,12 @@ extension CPU {
             return
         }
         let whileEqual = i.prefixes.contains(.rep)
-        let start = registers[1] & m
-        var count = start
-        let stop = repeatStop(start)
-        var ended = false
-        do {
-            while count != stop {
-                let x = try read(i.segment, si, size: size)
-                let y = try read(es, di, size: size)
-                flags.set(.sub, size: size, a: x, b: y, result: (x &- y) & mk)
-                si = (si &+ d) & m
-                di = (di &+ d) & m
-                count &-= 1
-                if (x == y) != whileEqual { ended = true; break }
-            }
-        } catch {
-            if count != start { commitString(a, si: si, di: di, count: count) }
-            throw error
+        try repeatString(i, size: size, source: true, destination: true) { si, di throws(Fault) in
+            let x = try read(i.segment, si, size: size)
+            let y = try read(es, di, size: size)
+            flags.set(.sub, size: size, a: x, b: y, result: (x &- y) & mk)
+            return (x == y) != whileEqual
         }
-        if count != start { commitString(a, si: si, di: di, count: count) }
-        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     func executeScas(_ i: Instruction) throws(Fault) {
@@ -106,7 +78,7 @@ extension CPU {
         let d = stringStep(size)
         let es = SegmentRegister.es.rawValue
         let acc = register(0, size: size)
-        var di = registers[7] & m
+        let di = registers[7] & m
         if !isRepeated(i) {
             let y = try read(es, di, size: size)
             flags.set(.sub, size: size, a: acc, b: y, result: (acc &- y) & mk)
@@ -114,24 +86,11 @@ extension CPU {
             return
         }
         let whileEqual = i.prefixes.contains(.rep)
-        let start = registers[1] & m
-        var count = start
-        let stop = repeatStop(start)
-        var ended = false
-        do {
-            while count != stop {
-                let y = try read(es, di, size: size)
-                flags.set(.sub, size: size, a: acc, b: y, result: (acc &- y) & mk)
-                di = (di &+ d) & m
-                count &-= 1
-                if (acc == y) != whileEqual { ended = true; break }
-            }
-        } catch {
-            if count != start { commitDestination(a, di: di, count: count) }
-            throw error
+        try repeatString(i, size: size, source: false, destination: true) { _, di throws(Fault) in
+            let y = try read(es, di, size: size)
+            flags.set(.sub, size: size, a: acc, b: y, result: (acc &- y) & mk)
+            return (acc == y) != whileEqual
         }
-        if count != start { commitDestination(a, di: di, count: count) }
-        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     func executeLods(_ i: Instruction) throws(Fault) {
@@ -139,28 +98,16 @@ extension CPU {
         let a = i.addressSize
         let m = CPU.mask(a)
         let d = stringStep(size)
-        var si = registers[6] & m
+        let si = registers[6] & m
         if !isRepeated(i) {
             setRegister(0, size: size, try read(i.segment, si, size: size))
             setRegister(6, size: a, si &+ d)
             return
         }
-        let start = registers[1] & m
-        var count = start
-        let stop = repeatStop(start)
-        let ended = false
-        do {
-            while count != stop {
-                setRegister(0, size: size, try read(i.segment, si, size: size))
-                si = (si &+ d) & m
-                count &-= 1
-            }
-        } catch {
-            if count != start { commitSource(a, si: si, count: count) }
-            throw error
+        try repeatString(i, size: size, source: true, destination: false) { si, _ throws(Fault) in
+            setRegister(0, size: size, try read(i.segment, si, size: size))
+            return false
         }
-        if count != start { commitSource(a, si: si, count: count) }
-        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     func executeStos(_ i: Instruction) throws(Fault) {
@@ -170,28 +117,16 @@ extension CPU {
         let d = stringStep(size)
         let es = SegmentRegister.es.rawValue
         let v = register(0, size: size)
-        var di = registers[7] & m
+        let di = registers[7] & m
         if !isRepeated(i) {
             try write(es, di, size: size, v)
             setRegister(7, size: a, di &+ d)
             return
         }
-        let start = registers[1] & m
-        var count = start
-        let stop = repeatStop(start)
-        let ended = false
-        do {
-            while count != stop {
-                try write(es, di, size: size, v)
-                di = (di &+ d) & m
-                count &-= 1
-            }
-        } catch {
-            if count != start { commitDestination(a, di: di, count: count) }
-            throw error
+        try repeatString(i, size: size, source: false, destination: true) { _, di throws(Fault) in
+            try write(es, di, size: size, v)
+            return false
         }
-        if count != start { commitDestination(a, di: di, count: count) }
-        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     /// INS: port DX -> ES:rDI. The destination is checked before the port is read, so a
@@ -207,7 +142,7 @@ extension CPU {
         let d = stringStep(size)
         let es = SegmentRegister.es.rawValue
         let port = UInt16(truncatingIfNeeded: registers[2])
-        var di = registers[7] & m
+        let di = registers[7] & m
         if !isRepeated(i) {
             try checkIOPermission(port: port, size: size)
             try probeWrite(es, di, size: size)
@@ -215,25 +150,13 @@ extension CPU {
             setRegister(7, size: a, di &+ d)
             return
         }
-        let start = registers[1] & m
-        if start == 0 { return }
+        if registers[1] & m == 0 { return }
         try checkIOPermission(port: port, size: size)
-        var count = start
-        let stop = repeatStop(start)
-        let ended = false
-        do {
-            while count != stop {
-                try probeWrite(es, di, size: size)
-                try write(es, di, size: size, UInt64(ports.read(port, size: Int(size))))
-                di = (di &+ d) & m
-                count &-= 1
-            }
-        } catch {
-            if count != start { commitDestination(a, di: di, count: count) }
-            throw error
+        try repeatString(i, size: size, source: false, destination: true) { _, di throws(Fault) in
+            try probeWrite(es, di, size: size)
+            try write(es, di, size: size, UInt64(ports.read(port, size: Int(size))))
+            return false
         }
-        if count != start { commitDestination(a, di: di, count: count) }
-        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     /// OUTS: seg:rSI -> port DX (see INS for size and permission notes; the permission check
@@ -245,7 +168,7 @@ extension CPU {
         let m = CPU.mask(a)
         let d = stringStep(size)
         let port = UInt16(truncatingIfNeeded: registers[2])
-        var si = registers[6] & m
+        let si = registers[6] & m
         if !isRepeated(i) {
             try checkIOPermission(port: port, size: size)
             let v = try read(i.segment, si, size: size)
@@ -253,25 +176,13 @@ extension CPU {
             setRegister(6, size: a, si &+ d)
             return
         }
-        let start = registers[1] & m
-        if start == 0 { return }
+        if registers[1] & m == 0 { return }
         try checkIOPermission(port: port, size: size)
-        var count = start
-        let stop = repeatStop(start)
-        let ended = false
-        do {
-            while count != stop {
-                let v = try read(i.segment, si, size: size)
-                ports.write(port, size: Int(size), value: UInt32(truncatingIfNeeded: v))
-                si = (si &+ d) & m
-                count &-= 1
-            }
-        } catch {
-            if count != start { commitSource(a, si: si, count: count) }
-            throw error
+        try repeatString(i, size: size, source: true, destination: false) { si, _ throws(Fault) in
+            let v = try read(i.segment, si, size: size)
+            ports.write(port, size: Int(size), value: UInt32(truncatingIfNeeded: v))
+            return false
         }
-        if count != start { commitSource(a, si: si, count: count) }
-        resumeRepeat(i, start: start, count: count, ended: ended)
     }
 
     static let repeatChunk: UInt64 = 4096
@@ -286,10 +197,36 @@ extension CPU {
         return start > CPU.repeatChunk ? start &- CPU.repeatChunk : 0
     }
 
-    /// Charges the iterations and, when iterations remain (and REPE/REPNE did not end the loop),
-    /// puts RIP back on the instruction.
+    /// The REP loop of every string instruction: `iteration` gets the current rSI and rDI and
+    /// returns true when REPE/REPNE end the loop; rSI (`source`) and rDI (`destination`) step by
+    /// `size` after it. At most `repeatChunk` iterations; rCX and the stepped registers are
+    /// written back after the iterations that completed (also when one faults), which are
+    /// charged a cycle each; RIP goes back on the instruction when iterations remain.
     @inline(__always)
-    private func resumeRepeat(_ i: Instruction, start: UInt64, count: UInt64, ended: Bool) {
+    private func repeatString(_ i: Instruction, size: UInt8, source: Bool, destination: Bool,
+                              _ iteration: (UInt64, UInt64) throws(Fault) -> Bool) throws(Fault) {
+        let a = i.addressSize
+        let m = CPU.mask(a)
+        let d = stringStep(size)
+        var si = registers[6] & m
+        var di = registers[7] & m
+        let start = registers[1] & m
+        var count = start
+        let stop = repeatStop(start)
+        var ended = false
+        do {
+            while count != stop {
+                let end = try iteration(si, di)
+                if source { si = (si &+ d) & m }
+                if destination { di = (di &+ d) & m }
+                count &-= 1
+                if end { ended = true; break }
+            }
+        } catch {
+            commitRepeat(a, source ? si : nil, destination ? di : nil, start: start, count: count)
+            throw error
+        }
+        commitRepeat(a, source ? si : nil, destination ? di : nil, start: start, count: count)
         cycles &+= start &- count
         if count != 0 && !ended {
             rip = (rip &- UInt64(i.length)) & ripMask
@@ -298,21 +235,10 @@ extension CPU {
     }
 
     @inline(__always)
-    private func commitString(_ a: UInt8, si: UInt64, di: UInt64, count: UInt64) {
-        setRegister(6, size: a, si)
-        setRegister(7, size: a, di)
-        setRegister(1, size: a, count)
-    }
-
-    @inline(__always)
-    private func commitSource(_ a: UInt8, si: UInt64, count: UInt64) {
-        setRegister(6, size: a, si)
-        setRegister(1, size: a, count)
-    }
-
-    @inline(__always)
-    private func commitDestination(_ a: UInt8, di: UInt64, count: UInt64) {
-        setRegister(7, size: a, di)
+    private func commitRepeat(_ a: UInt8, _ si: UInt64?, _ di: UInt64?, start: UInt64, count: UInt64) {
+        guard count != start else { return }
+        if let si { setRegister(6, size: a, si) }
+        if let di { setRegister(7, size: a, di) }
         setRegister(1, size: a, count)
     }
 }
