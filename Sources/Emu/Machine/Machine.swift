@@ -138,9 +138,15 @@ public final class Machine {
     /// processor's APIC in virtual-wire mode; the application processors halted in
     /// wait-for-SIPI, as the BIOS leaves them after its own INIT-SIPI-SIPI round.
     func applyFirmwareSettings() {
-        for c in cpus where c.cpuidModel.vmx { c.systemRegisters.featureControl = 0x5 }
+        applyFirmwareMSRs()
         apics[0].applyFirmwareSettings()
         for a in apics.dropFirst() { a.holdForStartup() }
+    }
+
+    /// IA32_FEATURE_CONTROL as the firmware locks it; applied again after the boot protocol's
+    /// entry state (`BootImage.enter` resets the processor, MSRs included).
+    func applyFirmwareMSRs() {
+        for c in cpus where c.cpuidModel.vmx { c.systemRegisters.featureControl = 0x5 }
     }
 
     /// Loads a kernel file. Its Multiboot command line is the file name, a space and
@@ -170,6 +176,7 @@ public final class Machine {
                                         modules: modules)
         } catch { throw .boot(error) }
         image.enter(cpu)
+        applyFirmwareMSRs()
         bootImage = image
         return image
     }
