@@ -1,5 +1,5 @@
-/// A PC: RAM at physical address 0, the I/O port bus, one CPU, the devices, and the run loop
-/// that executes the guest until it exits (DESIGN.md, "The way data flows").
+/// A PC: RAM at physical address 0, the I/O port bus, the processors (`--smp`), the devices, and
+/// the run loop that executes the guest until it exits (DESIGN.md, "The way data flows").
 ///
 /// Devices (PC/AT conventions):
 ///
@@ -63,7 +63,7 @@ public final class Machine {
         guard let memory = PhysicalMemory(size: config.memorySize) else { throw .cannotAllocateRAM(config.memorySize) }
         self.memory = memory
         ports = PortBus()
-        let cpuCount = max(1, config.cpuCount)
+        let cpuCount = min(max(1, config.cpuCount), MachineConfig.maximumCPUCount)
         let ports = self.ports
         let cpus = (0..<cpuCount).map { _ in CPU(vendor: config.vendor, memory: memory, ports: ports) }
         self.cpus = cpus
