@@ -90,6 +90,7 @@ public final class HPET: MMIODevice, ClockEventHandler {
         case 0x010:
             let now = counter
             configuration = v & 3
+            irqs.hpetLegacyRouting = legacyRouting
             counterBase = now
             counterCycle = clock.now
         case 0x020:
@@ -167,7 +168,7 @@ public final class HPET: MMIODevice, ClockEventHandler {
     /// INT_ROUTE to the IOAPIC.
     func drive(_ n: Int, _ level: Bool) {
         if legacyRouting && n < 2 {
-            irqs.setIRQ(n == 0 ? 0 : 8, level)
+            irqs.setHPETLegacyIRQ(n == 0 ? 0 : 8, level)
         } else {
             ioapic.setInput(Int((timers[n].config >> 9) & 0x1F), level)
         }

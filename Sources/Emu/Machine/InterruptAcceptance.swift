@@ -1,7 +1,8 @@
 /// Interrupt acceptance at an instruction boundary (SDM vol. 3, 6.8.1, 6.8.3, 11.8.4; VMX:
 /// 25.2, 26.6), for one processor and its local APIC.
 ///
-/// Order: a start-up IPI a processor waits for, then an NMI, then the local APIC's highest
+/// Order: a start-up IPI a processor waits for, then an NMI (a VM exit under "NMI exiting"),
+/// then the local APIC's highest
 /// deliverable vector, then the 8259A's INTR through LINT0 in ExtINT mode (QEMU's order: the
 /// APIC first, then the PIC). A maskable interrupt needs RFLAGS.IF = 1 and no STI or MOV SS
 /// shadow; in VMX non-root operation with "external-interrupt exiting" IF does not matter and
@@ -25,6 +26,7 @@ extension Machine {
             // NMIs are blocked by MOV SS shadow and until the IRET that ends an NMI handler.
             guard !cpu.nmiBlocked, shadow & 2 == 0 else { return .pending }
             apic.takeNMI()
+            if cpu.vmxNMI() { return .pending }              // "NMI exiting" (25.2)
             cpu.nmiBlocked = true
             return outcome(cpu.deliverExternalInterrupt(vector: 2))
         }

@@ -1,5 +1,5 @@
-/// A PC: RAM at physical address 0, the I/O port bus, one CPU, the devices, and the run loop
-/// that executes the guest until it exits (DESIGN.md, "The way data flows").
+/// A PC: RAM at physical address 0, the I/O port bus, the processors (`--smp`), the devices, and
+/// the run loop that executes the guest until it exits (DESIGN.md, "The way data flows").
 ///
 /// Devices (PC/AT conventions):
 ///
@@ -63,7 +63,7 @@ public final class Machine {
         guard let memory = PhysicalMemory(size: config.memorySize) else { throw .cannotAllocateRAM(config.memorySize) }
         self.memory = memory
         ports = PortBus()
-        let cpuCount = max(1, config.cpuCount)
+        let cpuCount = min(max(1, config.cpuCount), MachineConfig.maximumCPUCount)
         let ports = self.ports
         let cpus = (0..<cpuCount).map { _ in CPU(vendor: config.vendor, memory: memory, ports: ports) }
         self.cpus = cpus
@@ -138,9 +138,15 @@ public final class Machine {
     /// processor's APIC in virtual-wire mode; the application processors halted in
     /// wait-for-SIPI, as the BIOS leaves them after its own INIT-SIPI-SIPI round.
     func applyFirmwareSettings() {
-        for c in cpus where c.cpuidModel.vmx { c.systemRegisters.featureControl = 0x5 }
+        applyFirmwareMSRs()
         apics[0].applyFirmwareSettings()
         for a in apics.dropFirst() { a.holdForStartup() }
+    }
+
+    /// IA32_FEATURE_CONTROL as the firmware locks it; applied again after the boot protocol's
+    /// entry state (`BootImage.enter` resets the processor, MSRs included).
+    func applyFirmwareMSRs() {
+        for c in cpus where c.cpuidModel.vmx { c.systemRegisters.featureControl = 0x5 }
     }
 
     /// Loads a kernel file. Its Multiboot command line is the file name, a space and
@@ -170,6 +176,7 @@ public final class Machine {
                                         modules: modules)
         } catch { throw .boot(error) }
         image.enter(cpu)
+        applyFirmwareMSRs()
         bootImage = image
         return image
     }

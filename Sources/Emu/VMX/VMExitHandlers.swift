@@ -481,6 +481,17 @@ extension CPU {
         return bit
     }
 
+    /// The hook for NMIs: in non-root operation with "NMI exiting" an NMI exits with reason 0
+    /// and interruption information vector 2, type NMI (25.2, 27.2.2). Returns true if it exited.
+    public func vmxNMI() -> Bool {
+        guard vmx.nonRoot, vmx.pin.contains(.nmiExiting) else { return false }
+        var info = VMExitInformation()
+        info.interruptionInformation = 2 | 2 << 8 | 1 << 31
+        halted = false
+        vmExit(.exceptionOrNMI, info)
+        return true
+    }
+
     /// The hook for interrupt controllers: an external interrupt arriving in non-root operation
     /// with "external-interrupt exiting" exits (reason 1) instead of being delivered; with
     /// "acknowledge interrupt on exit" the vector is reported (28.2.2). Returns true if it exited.

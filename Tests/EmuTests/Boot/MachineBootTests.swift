@@ -159,3 +159,14 @@ import Testing
         }
     }
 }
+
+/// What the firmware leaves is still there after the boot protocol's entry state.
+@Suite struct FirmwareStateAfterLoadTests {
+    @Test func featureControlAndTheAPICSurviveLoading() throws {
+        let m = try Machine(config: MachineConfig(memorySize: 16 << 20, serial: .none), serialSink: BufferSerialSink())
+        try m.load(TestImages.rom("hello.elf"), name: "hello")
+        // SDM vol. 3, 24.7: locked (bit 0) with VMX outside SMX (bit 2), as a BIOS leaves it.
+        #expect((try m.cpu.readMSR(MSR.featureControl)) == 0x5)
+        #expect((try m.cpu.readMSR(MSR.apicBase)) == 0xFEE0_0900 && m.apics[0].acceptsExtINT)
+    }
+}

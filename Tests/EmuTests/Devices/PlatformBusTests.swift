@@ -116,3 +116,27 @@ import Testing
         #expect(m.memory.read(0xFED0_0108, size: 8) == UInt64.max)
     }
 }
+
+/// HPET legacy replacement (IA-PC HPET 1.0a, 2.3.9.2.2): timer 0 drives IRQ0 instead of the PIT.
+@Suite struct HPETLegacyRoutingTests {
+    @Test func timer0ReplacesThePIT() throws {
+        let m = try Machine(config: MachineConfig(memorySize: 16 << 20, serial: .none), serialSink: BufferSerialSink())
+        // IOAPIC input 2 (IRQ0) -> vector 40h, edge.
+        m.memory.write(0xFEC0_0000, size: 4, value: 0x14)
+        m.memory.write(0xFEC0_0010, size: 4, value: 0x40)
+        m.memory.write(0xFED0_0010, size: 4, value: 3)                     // ENABLE_CNF | LEG_RT_CNF
+        m.irqs.setIRQ(0, false)
+        m.irqs.setIRQ(0, true)                                             // the PIT's edge: disconnected
+        #expect(m.apics[0].irr.isEmpty)
+        m.memory.write(0xFED0_0100, size: 4, value: 1 << 2)                // timer 0: interrupts on
+        m.memory.write(0xFED0_0108, size: 8, value: 5)
+        m.cpu.cycles = 50
+        m.clock.fireDue()
+        #expect(m.apics[0].irr.contains(0x40))
+        m.memory.write(0xFED0_0010, size: 4, value: 1)                     // legacy routing off
+        m.apics[0].acknowledge(0x40)
+        m.irqs.setIRQ(0, false)
+        m.irqs.setIRQ(0, true)
+        #expect(m.apics[0].irr.contains(0x40))                             // the PIT again
+    }
+}

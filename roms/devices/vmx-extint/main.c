@@ -4,7 +4,9 @@
    1. with "acknowledge interrupt on exit": VM exit reason 1, the VM-exit interruption
       information valid with the vector, and the vector in service in the APIC (the host EOIs);
    2. without it: reason 1, interruption information not valid, the vector still pending in the
-      IRR; the host takes it through its own IDT once it sets IF.
+      IRR; the host takes it through its own IDT once it sets IF;
+   3. with "NMI exiting" and the PIT's IRQ0 routed by the IOAPIC (input 2) as an NMI: reason 0,
+      interruption information vector 2, type NMI.
    One line per check; exit 0 when all pass. Without VMX (QEMU TCG, --cpu amd) exit 3. */
 #include "devices.h"
 #include "apic.h"
@@ -112,11 +114,27 @@ void vmexit_handler(struct regs *r) {
         arm_timer();
         return;
     }
-    check("no ack: exit reason 1 (external interrupt)", reason == REASON_EXTINT);
-    check("no ack: interruption information not valid", !(info & 0x80000000u));
-    check("no ack: the vector is still pending in the IRR", apic_irr_bit(VEC));
-    __asm__ volatile("sti; nop; cli");
-    check("no ack: the host takes it through its IDT when it sets IF", host_irqs == 1);
+    if (phase == 1) {
+        check("no ack: exit reason 1 (external interrupt)", reason == REASON_EXTINT);
+        check("no ack: interruption information not valid", !(info & 0x80000000u));
+        check("no ack: the vector is still pending in the IRR", apic_irr_bit(VEC));
+        __asm__ volatile("sti; nop; cli");
+        check("no ack: the host takes it through its IDT when it sets IF", host_irqs == 1);
+        vmwrite(PIN_CTLS, adjust(0x48D, 1u << 0 | 1u << 3));     /* and NMI exiting */
+        *(volatile uint32_t *)0xfec00000 = 0x15;                  /* IOAPIC entry 2: APIC 0 */
+        *(volatile uint32_t *)0xfec00010 = 0;
+        *(volatile uint32_t *)0xfec00000 = 0x14;                  /* delivery mode NMI, edge */
+        *(volatile uint32_t *)0xfec00010 = 0x400;
+        outb(0x43, 0x30);                                         /* PIT channel 0, mode 0 */
+        outb(0x40, 0x00);
+        outb(0x40, 0x10);                                         /* 4096 clocks: 3.4 ms */
+        phase = 2;
+        return;
+    }
+    check("nmi exiting: exit reason 0, interruption information vector 2, type NMI",
+          reason == 0 && info == (0x80000000u | 2 << 8 | 2));
+    *(volatile uint32_t *)0xfec00000 = 0x14;
+    *(volatile uint32_t *)0xfec00010 = 0x10000;                  /* mask the entry again */
     serial_puts(failures ? "vmx-extint: FAIL\n" : "vmx-extint: all checks passed\n");
     debug_exit(failures ? 1 : 0);
 }
