@@ -190,7 +190,6 @@ uint64_t bench_run(uint64_t iterations) {
     expect_success("VMPTRLD: VMsucceed", vmptrld(pa(vmcs_a)));
     o = vmptrst();
     check("VMPTRST stores the current-VMCS pointer", o.vector == NO_FAULT && (o.flags & FLAGS_ARITH) == 0 && scratch == pa(vmcs_a), scratch);
-    expect_fail_valid("VMCALL in VMX root operation: VMfailValid(1)", vmcall(), 1);
     expect_fail_valid("VMCLEAR unaligned: VMfailValid(2)", vmclear(pa(vmcs_b) | 8), 2);
     expect_fail_valid("VMCLEAR beyond the physical-address width: VMfailValid(2)", vmclear(pa(vmcs_b) | beyond), 2);
     expect_fail_valid("VMCLEAR VMXON pointer: VMfailValid(3)", vmclear(pa(vmxon_region)), 3);
@@ -279,5 +278,7 @@ uint64_t bench_run(uint64_t iterations) {
     failed = vmx_enter(&g, 0);
     check("VMLAUNCH after VMCLEAR: VM exit for VMCALL", !failed && (vmread(EXIT_REASON) & 0xFFFF) == 18, failed ? vmread(VM_INSTRUCTION_ERROR) : vmread(EXIT_REASON));
     check("VMCALL exit: instruction length 3", vmread(EXIT_INSTRUCTION_LENGTH) == 3, vmread(EXIT_INSTRUCTION_LENGTH));
+    /* Last: Bochs 2.7 stops here ("VMCALL: not implemented yet", its dual-monitor SMM path). */
+    expect_fail_valid("VMCALL in VMX root operation: VMfailValid(1)", vmcall(), 1);
     check_summary();
 }
