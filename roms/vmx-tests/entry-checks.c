@@ -176,7 +176,8 @@ uint64_t bench_run(uint64_t iterations) {
         expect_guest_failure("guest DR7 bits 63:32 set (load debug controls)", 0x681A, 1ULL << 32 | 0x400, 0);
     expect_guest_failure("guest RFLAGS bit 1 clear", 0x6820, 0, 0);
     expect_guest_failure("guest RFLAGS reserved bit 15 set", 0x6820, 0x8002, 0);
-    /* 26.3.1.4: bits 63:N identical (N = linear-address width), so bit 48 set, not bit 47. */
+    /* 26.3.1.4: bits 63:N identical (N = linear-address width), so bit 48 set, not bit 47.
+       Bochs 2.7 enters such a guest (which then triple-faults). */
     expect_guest_failure("guest RIP with bits 63:48 not identical, CS.L = 1", GUEST_RIP, 0x0001000000000000ULL, 0);
     expect_guest_failure("guest CS not a code segment", 0x4816, 0xA093, 0);
     expect_guest_failure("guest SS selector RPL != CS RPL", 0x0804, 0x13, 0);
