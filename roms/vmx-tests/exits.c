@@ -92,6 +92,8 @@ static void injected(const char *name, uint32_t info, uint32_t error, uint32_t l
 uint64_t bench_run(uint64_t iterations) {
     (void)iterations;
     uint64_t idt = faults_install();
+    outb(0x21, 0xFF);                              /* mask the 8259 PICs: no stray interrupts */
+    outb(0xA1, 0xFF);
     vmx_setup(g_cpuid, 0);
     vmwrite(0x6C0E, idt);
     uint64_t basic = rdmsr(0x480);
@@ -272,6 +274,32 @@ uint64_t bench_run(uint64_t iterations) {
             vmwrite(EXIT_CONTROLS, exit0);
         }
         vmwrite(PIN, pin0);
+    }
+
+    /* External interrupts (25.2, 27.2.2), raised as x2APIC self-IPIs while the host runs with
+       RFLAGS.IF = 0, so they are pending at VM entry. */
+    uint32_t id[4];
+    cpuid(1, 0, id);
+    if ((id[2] & (1 << 21)) && (pin_allowed & 1) && (exit_allowed & (1 << 15))) {
+        wrmsr(0x1B, rdmsr(0x1B) | 3 << 10);        /* IA32_APIC_BASE: EN, EXTD (x2APIC) */
+        wrmsr(0x80F, 0x1FF);                       /* spurious-interrupt vector: APIC enabled */
+        vmwrite(PIN, pin0 | 1);
+        vmwrite(GUEST_RFLAGS, 0x202);
+        wrmsr(0x83F, 0x40);                        /* SELF IPI, vector 0x40 */
+        reason = run(g_nops, 0, 0);
+        check("external-interrupt exiting: reason 1 before the first instruction", reason == 1 && vmread(GUEST_RIP) == pa(g_nops), reason);
+        check("without acknowledge interrupt on exit: interruption information invalid", !(vmread(EXIT_INTERRUPTION_INFO) >> 31), vmread(EXIT_INTERRUPTION_INFO));
+        vmwrite(EXIT_CONTROLS, exit0 | 1 << 15);
+        reason = run(g_nops, 0, 0);
+        check("acknowledge interrupt on exit: reason 1, interruption information 0x80000040", reason == 1 && vmread(EXIT_INTERRUPTION_INFO) == 0x80000040, reason == 1 ? vmread(EXIT_INTERRUPTION_INFO) : reason);
+        wrmsr(0x80B, 0);                           /* EOI */
+        vmwrite(EXIT_CONTROLS, exit0);
+        vmwrite(PIN, pin0);
+        wrmsr(0x83F, 0x41);
+        reason = run(g_nops, 0, 0);
+        check("without external-interrupt exiting: delivered through the guest IDT", reason == 18 && g.rax == 0x41, reason == 18 ? g.rax : reason);
+        wrmsr(0x80B, 0);
+        vmwrite(GUEST_RFLAGS, 2);
     }
 
     /* Event injection (26.6): the guest handler reports the vector and its stack. */
