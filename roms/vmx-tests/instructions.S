@@ -30,3 +30,30 @@ compat_vmcall:  vmcall
 compat_vmread:  vmread %eax, %ebx
                 int3
     .code64
+
+/* Guest code: one VMX instruction (which exits in VMX non-root operation), then VMCALL. */
+    .code64
+    .globl g_vmclear, g_vmptrld, g_vmptrst, g_vmxon, g_vmread, g_vmwrite, g_invept, g_invvpid
+    .globl g_vmlaunch, g_vmresume, g_vmxoff
+g_vmclear:  vmclear 8(%rbx)
+            vmcall
+g_vmptrld:  vmptrld 8(%rbx)
+            vmcall
+g_vmptrst:  vmptrst 8(%rbx)
+            vmcall
+g_vmxon:    vmxon 8(%rbx)
+            vmcall
+g_vmread:   vmread %rax, %rbx
+            vmcall
+g_vmwrite:  vmwrite %rbx, %rax
+            vmcall
+g_invept:   invept (%rbx), %rcx
+            vmcall
+g_invvpid:  invvpid (%rbx), %rcx
+            vmcall
+g_vmlaunch: vmlaunch
+            vmcall
+g_vmresume: vmresume
+            vmcall
+g_vmxoff:   vmxoff
+            vmcall

@@ -23,6 +23,8 @@ extern uint64_t gdt[], gdt_pointer[];
 extern void guest_read(void);
 extern void user_vmxon(void), user_vmxoff(void), user_vmptrst(void), user_vmread(void),
     user_vmcall(void), user_invept(void);
+extern void g_vmclear(void), g_vmptrld(void), g_vmptrst(void), g_vmxon(void), g_vmread(void),
+    g_vmwrite(void), g_invept(void), g_invvpid(void), g_vmlaunch(void), g_vmresume(void), g_vmxoff(void);
 extern void compat_vmxon(void), compat_vmxoff(void), compat_vmptrst(void), compat_vmcall(void),
     compat_vmread(void);
 
@@ -278,6 +280,40 @@ uint64_t bench_run(uint64_t iterations) {
     failed = vmx_enter(&g, 0);
     check("VMLAUNCH after VMCLEAR: VM exit for VMCALL", !failed && (vmread(EXIT_REASON) & 0xFFFF) == 18, failed ? vmread(VM_INSTRUCTION_ERROR) : vmread(EXIT_REASON));
     check("VMCALL exit: instruction length 3", vmread(EXIT_INSTRUCTION_LENGTH) == 3, vmread(EXIT_INSTRUCTION_LENGTH));
+
+    /* In VMX non-root operation every VMX instruction exits (25.1.2) with its instruction length,
+       the displacement as qualification and the instruction information of 27.2.5 (compared on
+       the bits defined for each format). RBX (3) is the base, no index, DS (3), 64-bit address;
+       register operands RAX (0), RBX (3), RCX (1). */
+    const uint64_t mem_bits = 0xFC38780;          /* 9:7, 10, 17:15, 22, 26:23, 27 (scale, index undefined) */
+    const uint64_t mem_info = 2 << 7 | 3 << 15 | 1 << 22 | 3 << 23;
+    struct { const char *name; void (*code)(void); uint32_t reason, length; uint64_t qual, bits, info; } nonroot[] = {
+        { "VMCLEAR in VMX non-root operation: exit 19", g_vmclear, 19, 5, 8, mem_bits, mem_info },
+        { "VMLAUNCH in VMX non-root operation: exit 20", g_vmlaunch, 20, 3, 0, 0, 0 },
+        { "VMPTRLD in VMX non-root operation: exit 21", g_vmptrld, 21, 4, 8, mem_bits, mem_info },
+        { "VMPTRST in VMX non-root operation: exit 22", g_vmptrst, 22, 4, 8, mem_bits, mem_info },
+        { "VMREAD in VMX non-root operation: exit 23, register form", g_vmread, 23, 3, 0, 0xF0000478, 3 << 3 | 1 << 10 },
+        { "VMRESUME in VMX non-root operation: exit 24", g_vmresume, 24, 3, 0, 0, 0 },
+        { "VMWRITE in VMX non-root operation: exit 25, register form", g_vmwrite, 25, 3, 0, 0xF0000478, 3 << 3 | 1 << 10 },
+        { "VMXOFF in VMX non-root operation: exit 26", g_vmxoff, 26, 3, 0, 0, 0 },
+        { "VMXON in VMX non-root operation: exit 27", g_vmxon, 27, 5, 8, mem_bits, mem_info },
+        { "INVEPT in VMX non-root operation: exit 50", g_invept, 50, 5, 0, 0xFFC38780, mem_info | 1 << 28 },
+        { "INVVPID in VMX non-root operation: exit 53", g_invvpid, 53, 5, 0, 0xFFC38780, mem_info | 1 << 28 },
+    };
+    for (unsigned i = 0; i < sizeof nonroot / sizeof nonroot[0]; i++) {
+        vmwrite(GUEST_RIP, (uint64_t)(uintptr_t)nonroot[i].code);
+        g.rbx = pa(descriptor);
+        g.rax = GUEST_RIP;
+        g.rcx = 1;
+        failed = vmx_enter(&g, 1);
+        uint64_t reason = failed ? 0xE000 | vmread(VM_INSTRUCTION_ERROR) : vmread(EXIT_REASON);
+        uint64_t length = vmread(EXIT_INSTRUCTION_LENGTH), qual = vmread(EXIT_QUALIFICATION);
+        uint64_t info = vmread(0x440E);
+        int ok = reason == nonroot[i].reason && length == nonroot[i].length && qual == nonroot[i].qual
+                 && (info & nonroot[i].bits) == nonroot[i].info;
+        check(nonroot[i].name, ok, reason != nonroot[i].reason ? reason : length != nonroot[i].length ? 0x1000 | length
+                                   : qual != nonroot[i].qual ? 0x2000 | qual : info);
+    }
     /* Last: Bochs 2.7 stops here ("VMCALL: not implemented yet", its dual-monitor SMM path). */
     expect_fail_valid("VMCALL in VMX root operation: VMfailValid(1)", vmcall(), 1);
     check_summary();
