@@ -151,6 +151,8 @@ uint64_t bench_run(uint64_t iterations) {
     vmwrite(ENTRY_INSTRUCTION_LENGTH, 0);
     if (!(misc >> 30 & 1))
         expect_error("injection: software interrupt with instruction length 0", ENTRY_INTERRUPTION_INFO, 0x80000480, 7);
+    if (entry_cap >> 42 & 1)                       /* 26.2.1.3: outside SMM */
+        expect_error("entry to SMM outside SMM", ENTRY_CONTROLS, vmread(ENTRY_CONTROLS) | 1 << 10, 7);
     baseline("baseline after the control-field checks");
 
     /* Host state (26.2.2-26.2.4): VMfailValid(8). */
@@ -165,6 +167,8 @@ uint64_t bench_run(uint64_t iterations) {
     expect_error("host DS selector with TI set", 0x0C06, 0x14, 8);
     expect_error("host GDTR base not canonical", 0x6C0C, 0x0000800000000000ULL, 8);
     expect_error("host FS base not canonical", 0x6C06, 0x0000800000000000ULL, 8);
+    expect_error("host CR4 without PAE, host address-space size 1", 0x6C04, cr4 & ~(1ULL << 5), 8);
+    expect_error("host IA32_SYSENTER_EIP not canonical", 0x6C12, 0x0000800000000000ULL, 8);
     expect_error("host address-space size 0 from IA-32e mode", EXIT_CONTROLS, vmread(EXIT_CONTROLS) & ~(1ULL << 9), 8);
     baseline("baseline after the host-state checks");
 
@@ -174,13 +178,19 @@ uint64_t bench_run(uint64_t iterations) {
     expect_guest_failure("guest CR3 beyond the physical-address width", 0x6802, read_cr3() | beyond, 0);
     if (vmread(ENTRY_CONTROLS) & 4)
         expect_guest_failure("guest DR7 bits 63:32 set (load debug controls)", 0x681A, 1ULL << 32 | 0x400, 0);
+    expect_guest_failure("IA-32e mode guest with CR4.PAE = 0", 0x6804, cr4 & ~(1ULL << 5), 0);
+    expect_guest_failure("guest IA32_SYSENTER_ESP not canonical", 0x6824, 0x0000800000000000ULL, 0);
     expect_guest_failure("guest RFLAGS bit 1 clear", 0x6820, 0, 0);
     expect_guest_failure("guest RFLAGS reserved bit 15 set", 0x6820, 0x8002, 0);
     /* 26.3.1.4: bits 63:N identical (N = linear-address width), so bit 48 set, not bit 47.
        Bochs 2.7 enters such a guest (which then triple-faults). */
     expect_guest_failure("guest RIP with bits 63:48 not identical, CS.L = 1", GUEST_RIP, 0x0001000000000000ULL, 0);
     expect_guest_failure("guest CS not a code segment", 0x4816, 0xA093, 0);
+    expect_guest_failure("guest CS with L = 1 and D/B = 1", 0x4816, 0xE09B, 0);
+    expect_guest_failure("guest CS limit 0xFFFFF000 with G = 1 (bits 11:0 clear need G = 0)", 0x4802, 0xFFFFF000, 0);
     expect_guest_failure("guest SS selector RPL != CS RPL", 0x0804, 0x13, 0);
+    expect_guest_failure("guest SS DPL 3 != CS DPL 0", 0x4818, 0xC0F3, 0);
+    expect_guest_failure("guest DS usable but not accessed (type 0)", 0x481A, 0xC090, 0);
     expect_guest_failure("guest TR unusable", 0x4822, 0x1008B, 0);
     expect_guest_failure("guest TR type 3 (16-bit busy) in IA-32e mode", 0x4822, 0x83, 0);
     vmwrite(0x4820, 0x82);                         /* LDTR usable (type 2, present) */
