@@ -4,7 +4,7 @@
    (PML4, PDPT, PD in pages 0-2; PDPT entry 1 aliases linear 1-2 GiB to guest-physical 0-1 GiB, so
    a data access's linear and guest-physical addresses differ). After each change the host runs
    INVEPT, as software must (29.4.3.1). */
-#include "vmx.h"
+#include "check.h"
 
 const char bench_name[] = "vmx-tests/ept";
 const uint64_t bench_default_iterations = 1;
@@ -43,30 +43,6 @@ extern void guest_read(void), guest_write(void), guest_jump(void);
 
 static uint64_t eptp, cap;
 static struct guest_regs g;
-static int checks, failures;
-
-static void check(const char *name, int ok, uint64_t detail) {
-    checks++;
-    if (ok) {
-        serial_puts("PASS ");
-        serial_puts(name);
-        serial_puts("\n");
-        return;
-    }
-    failures++;
-    serial_puts("FAIL ");
-    serial_puts(name);
-    serial_puts(": ");
-    serial_hex64(detail);
-    serial_puts("\n");
-}
-
-static void put_decimal(int v) {
-    char buf[12];
-    int n = 0;
-    do { buf[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-    while (n) serial_putc(buf[--n]);
-}
 
 static void invept(void) {
     struct { uint64_t eptp, zero; } descriptor = { eptp, 0 };
@@ -268,10 +244,5 @@ uint64_t bench_run(uint64_t iterations) {
     reason = run(guest_read, ALIAS + page(16) + 8, 0);
     check("valid EPTP again", reason == 18, reason);
 
-    serial_puts("# ");
-    put_decimal(checks);
-    serial_puts(" checks, ");
-    put_decimal(failures);
-    serial_puts(" failed\n");
-    bench_exit(failures ? 1 : 0);
+    check_summary();
 }

@@ -264,7 +264,9 @@ extension CPU {
     }
 
     /// LMSW: exits if it would set a host-owned PE the shadow has clear or change a host-owned
-    /// MP/EM/TS (25.1.3); qualification: type 3, operand type (6), GPR, source data (31:16).
+    /// MP/EM/TS (25.1.3); qualification: type 3, operand type (6), source data (31:16); bits 11:8
+    /// (the GPR of MOV CR) are cleared for LMSW (27.2.1, table "Exit Qualification for
+    /// Control-Register Accesses").
     func vmxLMSW(_ i: Instruction, source: UInt64) throws(Fault) {
         let mask = vmx.cr0Mask & 0xF, shadow = vmx.cr0Shadow & 0xF
         let setsPE = mask & 1 != 0 && shadow & 1 == 0 && source & 1 != 0
@@ -276,8 +278,6 @@ extension CPU {
                 var l = segments[Int(i.segment & 7)].base &+ effectiveAddress(i)
                 if codeMode != .long64 { l &= 0xFFFF_FFFF }
                 linear = l
-            } else {
-                q |= UInt64(i.rm & 0xF) << 8
             }
             try vmExitForInstruction(i, .controlRegisterAccess, qualification: q, guestLinearAddress: linear)
         }
