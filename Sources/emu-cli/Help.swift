@@ -19,7 +19,8 @@ enum Help {
     if it has no Multiboot 1 header, a Multiboot 2 kernel (ELF, or the address tag), on a PC:
     8259A PIC pair (0x20, 0xa0, ELCR 0x4d0), 8254 PIT (0x40-0x43, IRQ0; port 0x61),
     MC146818 RTC/CMOS (0x70-0x71, IRQ8), keyboard controller (0x60/0x64: reset, A20),
-    fast A20/reset (0x92), COM1 (16550 UART at 0x3f8, IRQ4), isa-debug-exit (port 0xf4,
+    fast A20/reset (0x92), COM1 (16550 UART at 0x3f8, IRQ4; COM2-COM4 at 0x2f8, 0x3e8,
+    0x2e8 discard their output), isa-debug-exit (port 0xf4,
     4 ports), ACPI PM1a (status/enable 0x600, control 0x604: write 0x2000 to power off, PM
     timer 0x608 at 3.579545 MHz), QEMU fw_cfg (0x510/0x511), PCI configuration mechanism #1
     (0xcf8/0xcfc: q35 host bridge 00:00.0, ISA bridge 00:1f.0) with the reset register 0xcf9,

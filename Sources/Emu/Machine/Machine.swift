@@ -10,7 +10,8 @@
 ///     0x70-0x71                           MC146818 RTC and CMOS RAM -> IRQ8 (`CMOSRTC`)
 ///     0x92                                fast A20 and reset (`SystemControlPortA`)
 ///     0xF4-0xF7                           isa-debug-exit
-///     0x3F8-0x3FF                         COM1, 16550A UART -> IRQ4
+///     0x3F8-0x3FF                         COM1, 16550A UART -> IRQ4 (`--serial`)
+///     0x2F8-0x2FF, 0x3E8-0x3EF, 0x2E8-0x2EF COM2 (IRQ3), COM3 (IRQ4), COM4 (IRQ3); output discarded
 ///     0x604-0x605                         ACPI PM1a control: S5 power-off (`PowerManagementControl`)
 ///     0x600-0x603, 0x608-0x60B            ACPI PM1a status/enable, PM timer (`ACPIPMTimer`)
 ///     0x510-0x511                         QEMU fw_cfg (`FirmwareConfig`)
@@ -45,6 +46,8 @@ public final class Machine {
     public let a20: A20Gate
     public let keyboardController: KeyboardController
     public let com1: UART16550
+    /// COM2-COM4 at their PC addresses and IRQs; what the guest sends there is discarded.
+    public let otherSerialPorts: [UART16550]
     public let debugExit: DebugExitPort
     public let pciHost: PCIHost
     public let firmwareConfig: FirmwareConfig
@@ -109,6 +112,9 @@ public final class Machine {
         a20 = A20Gate()
         keyboardController = KeyboardController(attention: attention, a20: a20)
         com1 = UART16550(base: 0x3F8, sink: self.serialSink, irq: isa, irqNumber: 4)
+        otherSerialPorts = [(0x2F8, 3), (0x3E8, 4), (0x2E8, 3)].map { base, irq in
+            UART16550(base: base, sink: NullSerialSink(), irq: isa, irqNumber: irq)
+        }
         debugExit = DebugExitPort(base: 0xF4, size: 4, attention: attention)
         for range in PICPair.ports { ports.attach(pic, ports: range) }
         ports.attach(pit, ports: pit.ports)
@@ -129,6 +135,7 @@ public final class Machine {
         memory.map(MMIORegion(start: HPET.defaultBase, length: 0x400, device: hpet))
         acpiTables = ACPITables(cpuCount: cpuCount)
         ports.attach(com1, ports: com1.ports)
+        for uart in otherSerialPorts { ports.attach(uart, ports: uart.ports) }
         ports.attach(debugExit, ports: debugExit.ports)
         applyFirmwareSettings()
     }

@@ -141,6 +141,18 @@ import Testing
         #expect(m.ports.read(0xF4, size: 4) == 0)
     }
 
+    /// COM1-COM4 at the PC's addresses: each has its own scratch register (16550 datasheet:
+    /// register 7 holds what was written) and after reset LSR = 60h (THRE and TEMT).
+    @Test func fourSerialPorts() throws {
+        let (m, _) = try machine()
+        let bases: [UInt16] = [0x3F8, 0x2F8, 0x3E8, 0x2E8]
+        for (n, base) in bases.enumerated() { m.ports.write(base + 7, size: 1, value: UInt32(0x50 + n)) }
+        for (n, base) in bases.enumerated() {
+            #expect(m.ports.read(base + 7, size: 1) == UInt32(0x50 + n))
+            #expect(m.ports.read(base + 5, size: 1) == 0x60)
+        }
+    }
+
     @Test func serialFileOutput() throws {
         let path = "/tmp/swemu-serial-\(UInt32.random(in: 0...UInt32.max)).txt"
         defer { _ = path.withCString { unlink($0) } }
