@@ -26,6 +26,10 @@
 #define EFLAGS_AC   0x40000
 #define NO_ERROR    0xffffffff  /* exc_error when the event pushed no error code */
 #define NO_EVENT    0xfffffffe  /* exc_vector when nothing was delivered */
+#define CR0_WP      0x10000
+#define CR0_PG      0x80000000
+#define CR4_PSE     0x10
+#define CR4_PAE     0x20
 
     .section .multiboot, "a"
     .align 4
@@ -78,6 +82,14 @@
 /* The last TRY ended without an event (fell through to its label). */
 .macro CHECK_NO_FAULT desc
     CHECK_FAULT NO_EVENT, NO_ERROR, "\desc"
+.endm
+
+/* CRn = (CRn & andbits) | orbits (through EAX) */
+.macro SET_CR reg, orbits, andbits=0xffffffff
+    mov %\reg, %eax
+    and $\andbits, %eax
+    or $\orbits, %eax
+    mov %eax, %\reg
 .endm
 
 /* Runs `label` at CPL 3 (32-bit, flat user segments) with interrupts off; the user code ends

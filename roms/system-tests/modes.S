@@ -58,20 +58,9 @@
 #define EFER_SCE    0x1
 #define EFER_LME    0x100
 #define EFER_LMA    0x400
-#define CR0_PG      0x80000000
-#define CR0_WP      0x10000
-#define CR4_PSE     0x10
-#define CR4_PAE     0x20
 #define CR4_LA57    0x1000
 #define CR4_PKE     0x400000
 #define PK_VA       0x40000000      /* PDPT entry 1: a 2 MiB page over physical 0 with key 1 */
-
-.macro SET_CR reg, orbits, andbits=0xffffffff
-    mov %\reg, %eax
-    and $\andbits, %eax
-    or $\orbits, %eax
-    mov %eax, %\reg
-.endm
 
 /* EFER = (EFER & andbits) | orbits */
 .macro SET_EFER orbits, andbits=0xffffffff
