@@ -135,14 +135,19 @@ _start:
     movl $ring0_stack_top, tss32+4
     movl $SEL_DATA32, tss32+8
     movw $104, tss32+102
+    call load_tss32
+    call tests
+    jmp finish
+
+/* load_tss32: makes SEL_TSS an available descriptor of tss32 again and loads TR with it */
+load_tss32:
     mov $tss32, %eax
     mov $103, %ecx
     mov $(SEL_TSS >> 3), %edx
     call set_gdt_tss
-    mov $SEL_TSS, %ax
+    mov $SEL_TSS, %eax
     ltr %ax
-    call tests
-    jmp finish
+    ret
 
 /* set_gdt_tss: EAX = base, ECX = limit, EDX = GDT index: an available 32-bit TSS descriptor */
 set_gdt_tss:

@@ -584,12 +584,7 @@ user64_int:
     xor %eax, %eax
     mov %eax, %cr4
     lidt idt32_desc
-    mov $tss32, %eax
-    mov $103, %ecx
-    mov $(SEL_TSS >> 3), %edx
-    call set_gdt_tss
-    mov $SEL_TSS, %eax
-    ltr %ax
+    call load_tss32
     TRY 1f
     ud2
 1:  CHECK_FAULT 6, NO_ERROR, "legacy protected mode again: events through the 32-bit IDT"
@@ -690,12 +685,7 @@ v86_tests:
     CHECK_FAULT 13, 0, "VME: PUSHFD is #GP(0) # swemu-only"
     CHECK_EQ exc_eip, $R(v86_vme_pushfd), "VME: the #GP points at the PUSHFD # swemu-only"
     SET_CR cr4, 0, ~CR4_VME
-    mov $tss32, %eax
-    mov $103, %ecx
-    mov $(SEL_TSS >> 3), %edx
-    call set_gdt_tss
-    mov $SEL_TSS, %eax
-    ltr %ax
+    call load_tss32
     ret
 
 /* ---- the 16-bit blob (copied to BLOB) ---------------------------------------------------- */
