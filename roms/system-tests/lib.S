@@ -110,6 +110,22 @@
     movl $0, recover_eip
 .endm
 
+/* 256 stubs of 16 bytes, one a vector: push -1 where the CPU pushes no error code, push the
+ * vector (with `push`), jump to `common` */
+.macro EXC_STUBS push, common
+.set vec, 0
+.rept 256
+    .balign 16
+    .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    .else
+    \push $-1
+    .endif
+    \push $vec
+    jmp \common
+.set vec, vec + 1
+.endr
+.endm
+
 /* ---- entry ---------------------------------------------------------------------------- */
     .text
     .code32
@@ -369,17 +385,7 @@ print_event:
 /* ---- 32-bit IDT: 256 stubs of 16 bytes ------------------------------------------------ */
     .balign 16
 stubs32:
-.set vec, 0
-.rept 256
-    .balign 16
-    .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-    .else
-    push $-1
-    .endif
-    push $vec
-    jmp exc_common32
-.set vec, vec + 1
-.endr
+    EXC_STUBS push, exc_common32
 
 exc_common32:
     push %eax

@@ -842,17 +842,7 @@ rm_end:
     .code64
     .balign 16
 stubs64:
-.set vec, 0
-.rept 256
-    .balign 16
-    .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-    .else
-    pushq $-1
-    .endif
-    pushq $vec
-    jmp exc_common64
-.set vec, vec + 1
-.endr
+    EXC_STUBS pushq, exc_common64
 
 /* Records the event like exc_common32 (plus the frame address, RSP and SS) and resumes at the
  * TRY point in 32-bit code (compatibility or legacy mode) with IRETQ. */
