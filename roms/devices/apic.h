@@ -3,6 +3,8 @@
 #define ROMS_APIC_H
 
 #include <stdint.h>
+#include "cpuid.h"
+#include "msr.h"
 
 #define APIC_BASE 0xfee00000u
 #define APIC_ID 0x20
@@ -26,17 +28,5 @@
 static inline uint32_t apic_read(uint32_t reg) { return *(volatile uint32_t *)(APIC_BASE + reg); }
 static inline void apic_write(uint32_t reg, uint32_t v) { *(volatile uint32_t *)(APIC_BASE + reg) = v; }
 static inline __attribute__((unused)) int apic_irr_bit(uint8_t v) { return (apic_read(APIC_IRR + (v / 32) * 16) >> (v % 32)) & 1; }
-
-static inline uint64_t rdmsr(uint32_t msr) {
-    uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return (uint64_t)hi << 32 | lo;
-}
-static inline void wrmsr(uint32_t msr, uint64_t v) {
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d) {
-    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
 
 #endif

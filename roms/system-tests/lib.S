@@ -26,6 +26,10 @@
 #define EFLAGS_AC   0x40000
 #define NO_ERROR    0xffffffff  /* exc_error when the event pushed no error code */
 #define NO_EVENT    0xfffffffe  /* exc_vector when nothing was delivered */
+#define CR0_WP      0x10000
+#define CR0_PG      0x80000000
+#define CR4_PSE     0x10
+#define CR4_PAE     0x20
 
     .section .multiboot, "a"
     .align 4
@@ -80,6 +84,14 @@
     CHECK_FAULT NO_EVENT, NO_ERROR, "\desc"
 .endm
 
+/* CRn = (CRn & andbits) | orbits (through EAX) */
+.macro SET_CR reg, orbits, andbits=0xffffffff
+    mov %\reg, %eax
+    and $\andbits, %eax
+    or $\orbits, %eax
+    mov %eax, %\reg
+.endm
+
 /* Runs `label` at CPL 3 (32-bit, flat user segments) with interrupts off; the user code ends
  * with `int $0x80` (or faults). Afterwards exc_vector is 0x80 if it ran through. DS and ES
  * hold the user data segment while it runs. */
@@ -96,6 +108,22 @@
     iret
 .Luser\@:
     movl $0, recover_eip
+.endm
+
+/* 256 stubs of 16 bytes, one a vector: push -1 where the CPU pushes no error code, push the
+ * vector (with `push`), jump to `common` */
+.macro EXC_STUBS push, common
+.set vec, 0
+.rept 256
+    .balign 16
+    .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    .else
+    \push $-1
+    .endif
+    \push $vec
+    jmp \common
+.set vec, vec + 1
+.endr
 .endm
 
 /* ---- entry ---------------------------------------------------------------------------- */
@@ -123,14 +151,19 @@ _start:
     movl $ring0_stack_top, tss32+4
     movl $SEL_DATA32, tss32+8
     movw $104, tss32+102
+    call load_tss32
+    call tests
+    jmp finish
+
+/* load_tss32: makes SEL_TSS an available descriptor of tss32 again and loads TR with it */
+load_tss32:
     mov $tss32, %eax
     mov $103, %ecx
     mov $(SEL_TSS >> 3), %edx
     call set_gdt_tss
-    mov $SEL_TSS, %ax
+    mov $SEL_TSS, %eax
     ltr %ax
-    call tests
-    jmp finish
+    ret
 
 /* set_gdt_tss: EAX = base, ECX = limit, EDX = GDT index: an available 32-bit TSS descriptor */
 set_gdt_tss:
@@ -352,17 +385,7 @@ print_event:
 /* ---- 32-bit IDT: 256 stubs of 16 bytes ------------------------------------------------ */
     .balign 16
 stubs32:
-.set vec, 0
-.rept 256
-    .balign 16
-    .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-    .else
-    push $-1
-    .endif
-    push $vec
-    jmp exc_common32
-.set vec, vec + 1
-.endr
+    EXC_STUBS push, exc_common32
 
 exc_common32:
     push %eax

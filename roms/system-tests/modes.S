@@ -58,20 +58,9 @@
 #define EFER_SCE    0x1
 #define EFER_LME    0x100
 #define EFER_LMA    0x400
-#define CR0_PG      0x80000000
-#define CR0_WP      0x10000
-#define CR4_PSE     0x10
-#define CR4_PAE     0x20
 #define CR4_LA57    0x1000
 #define CR4_PKE     0x400000
 #define PK_VA       0x40000000      /* PDPT entry 1: a 2 MiB page over physical 0 with key 1 */
-
-.macro SET_CR reg, orbits, andbits=0xffffffff
-    mov %\reg, %eax
-    and $\andbits, %eax
-    or $\orbits, %eax
-    mov %eax, %\reg
-.endm
 
 /* EFER = (EFER & andbits) | orbits */
 .macro SET_EFER orbits, andbits=0xffffffff
@@ -89,7 +78,34 @@
     wrmsr
 .endm
 
+/* table[first..end-1] (entries `size` bytes apart; the low dword written) = index << shift | flags */
+.macro IDENTITY_MAP table, size, shift, flags, first, end
+.if \first
+    mov $\first, %ecx
+.else
+    xor %ecx, %ecx
+.endif
+1:  mov %ecx, %eax
+    shl $\shift, %eax
+    or $\flags, %eax
+    mov %eax, \table(,%ecx,\size)
+    inc %ecx
+    cmp $\end, %ecx
+    jne 1b
+.endm
+
 /* compatibility mode -> 64-bit mode at `label` */
+/* 64-bit code: RFLAGS, CS and SS (through RAX) into prefix_rflags, prefix_cs and prefix_ss */
+.macro SAVE_FLAGS64 prefix
+    pushfq
+    pop %rax
+    mov %eax, \prefix\()_rflags(%rip)
+    mov %cs, %eax
+    mov %eax, \prefix\()_cs(%rip)
+    mov %ss, %eax
+    mov %eax, \prefix\()_ss(%rip)
+.endm
+
 .macro TO64 label
     ljmp $SEL_CODE64, $\label
     .code64
@@ -233,36 +249,15 @@ build_tables:
     movl $pdpt+7, pml4
     movl $pd+7, pdpt
     movl $pd_pk+7, pdpt+8
-    xor %ecx, %ecx
-1:  mov %ecx, %eax
-    shl $21, %eax
-    or $0x87, %eax
-    mov %eax, pd(,%ecx,8)
-    inc %ecx
-    cmp $512, %ecx
-    jne 1b
+    IDENTITY_MAP pd, 8, 21, 0x87, 0, 512
     movl $0x87, pd_pk
     movl $(1 << (59 - 32)), pd_pk+4
     /* PDPT entries 128-511 (linear 128-512 GiB) are never used in IA-32e mode; as dwords they are
      * 4 KiB identity PTEs for 1-4 MiB. QEMU TCG takes MOV CR4 clearing PAE in IA-32e mode (the
      * SDM requires #GP(0)); then pml4 is read as a 32-bit page directory whose PDE 0 points at
      * pdpt, so the kernel keeps running there and the check can report. */
-    mov $256, %ecx
-1:  mov %ecx, %eax
-    shl $12, %eax
-    or $7, %eax
-    mov %eax, pdpt(,%ecx,4)
-    inc %ecx
-    cmp $1024, %ecx
-    jne 1b
-    xor %ecx, %ecx
-1:  mov %ecx, %eax
-    shl $22, %eax
-    or $0x83, %eax
-    mov %eax, pd32(,%ecx,4)
-    inc %ecx
-    cmp $4, %ecx
-    jne 1b
+    IDENTITY_MAP pdpt, 4, 12, 7, 256, 1024
+    IDENTITY_MAP pd32, 4, 22, 0x83, 0, 4
     ret
 
 long_mode_tests:
@@ -459,13 +454,7 @@ long_mode_tests:
     mov $0xc7, %r11d                /* CF PF ZF SF and bit 1 */
     sysretq
 user64:
-    pushfq
-    pop %rax
-    mov %eax, u_rflags(%rip)
-    mov %cs, %eax
-    mov %eax, u_cs(%rip)
-    mov %ss, %eax
-    mov %eax, u_ss(%rip)
+    SAVE_FLAGS64 u
     std
     syscall
 user64_next:
@@ -473,13 +462,7 @@ user64_next:
 syscall_entry:
     mov %rcx, sc_rcx(%rip)
     mov %r11, sc_r11(%rip)
-    pushfq
-    pop %rax
-    mov %eax, sc_rflags(%rip)
-    mov %cs, %eax
-    mov %eax, sc_cs(%rip)
-    mov %ss, %eax
-    mov %eax, sc_ss(%rip)
+    SAVE_FLAGS64 sc
     cld
     mov kernel_rsp(%rip), %rsp
     TO32 1f
@@ -601,12 +584,7 @@ user64_int:
     xor %eax, %eax
     mov %eax, %cr4
     lidt idt32_desc
-    mov $tss32, %eax
-    mov $103, %ecx
-    mov $(SEL_TSS >> 3), %edx
-    call set_gdt_tss
-    mov $SEL_TSS, %eax
-    ltr %ax
+    call load_tss32
     TRY 1f
     ud2
 1:  CHECK_FAULT 6, NO_ERROR, "legacy protected mode again: events through the 32-bit IDT"
@@ -707,12 +685,7 @@ v86_tests:
     CHECK_FAULT 13, 0, "VME: PUSHFD is #GP(0) # swemu-only"
     CHECK_EQ exc_eip, $R(v86_vme_pushfd), "VME: the #GP points at the PUSHFD # swemu-only"
     SET_CR cr4, 0, ~CR4_VME
-    mov $tss32, %eax
-    mov $103, %ecx
-    mov $(SEL_TSS >> 3), %edx
-    call set_gdt_tss
-    mov $SEL_TSS, %eax
-    ltr %ax
+    call load_tss32
     ret
 
 /* ---- the 16-bit blob (copied to BLOB) ---------------------------------------------------- */
@@ -869,17 +842,7 @@ rm_end:
     .code64
     .balign 16
 stubs64:
-.set vec, 0
-.rept 256
-    .balign 16
-    .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
-    .else
-    pushq $-1
-    .endif
-    pushq $vec
-    jmp exc_common64
-.set vec, vec + 1
-.endr
+    EXC_STUBS pushq, exc_common64
 
 /* Records the event like exc_common32 (plus the frame address, RSP and SS) and resumes at the
  * TRY point in 32-bit code (compatibility or legacy mode) with IRETQ. */

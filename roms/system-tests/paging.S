@@ -15,20 +15,9 @@
 #define G 0x100
 #define TEST_VA 0x400000        /* PDE 1: pt_test (32-bit paging) */
 #define BIG_VA 0x800000         /* PDE 2: a 4 MiB page over physical 0 */
-#define CR0_PG 0x80000000
-#define CR0_WP 0x10000
-#define CR4_PSE 0x10
-#define CR4_PAE 0x20
 #define CR4_PGE 0x80
 #define CR4_SMEP 0x100000
 #define CR4_SMAP 0x200000
-
-.macro SET_CR reg, orbits, andbits=0xffffffff
-    mov %\reg, %eax
-    and $\andbits, %eax
-    or $\orbits, %eax
-    mov %eax, %\reg
-.endm
 
     .text
 /* identity PTEs for 0-4 MiB in pt0 (32-bit) with flags in EDX; user pages get U */
