@@ -21,8 +21,10 @@ extension CPU {
         vmx.nonRoot = true
         vmx.eptActive = vmx.secondary.contains(.enableEPT)
         vmx.pendingExit = nil
+        loadAPICVirtualization()
         startTimers()
         try injectEvent()
+        try tprThresholdExitAtEntry()
         try vmxExitsAtEntry()
     }
 

@@ -1,10 +1,10 @@
 /// The VMX capabilities of the Intel model, reported through the IA32_VMX_* MSRs (SDM vol. 3,
 /// appendix A). Everything advertised here is what swemu implements for issue 6 (VM entry/exit,
-/// EPT, VPID, unrestricted guest, preemption timer, I/O and MSR bitmaps, TPR shadow, EPTP
-/// switching, descriptor-table exiting).
+/// EPT, VPID, unrestricted guest, preemption timer, I/O and MSR bitmaps, TPR shadow, APIC-access
+/// and x2APIC-mode virtualization of the TPR, EPTP switching, descriptor-table exiting).
 ///
 /// Not advertised: RDRAND and RDSEED exiting (the CPU models have neither instruction), posted
-/// interrupts, APIC-access virtualization, virtual-interrupt delivery, VMCS shadowing, PML, #VE,
+/// interrupts, APIC-register virtualization, virtual-interrupt delivery, VMCS shadowing, PML, #VE,
 /// PAUSE-loop exiting, TSC scaling, XSAVES, SGX, PT, CET, tertiary and secondary VM-exit
 /// controls, IA32_PERF_GLOBAL_CTRL loading, dual-monitor SMM treatment, 5-level EPT.
 public struct VMXCapabilities: Sendable, Equatable {
@@ -22,8 +22,9 @@ public struct VMXCapabilities: Sendable, Equatable {
         .activateSecondaryControls,
     ]
     public var secondaryProcessorBased: SecondaryProcessorBasedControls = [
-        .enableEPT, .descriptorTableExiting, .enableRDTSCP, .enableVPID, .wbinvdExiting,
-        .unrestrictedGuest, .enableINVPCID, .enableVMFunctions,
+        .virtualizeAPICAccesses, .enableEPT, .descriptorTableExiting, .enableRDTSCP,
+        .virtualizeX2APICMode, .enableVPID, .wbinvdExiting, .unrestrictedGuest, .enableINVPCID,
+        .enableVMFunctions,
     ]
     public var vmExit: VMExitControls = [.saveDebugControls, .hostAddressSpaceSize,
                                          .acknowledgeInterruptOnExit, .saveIA32PAT, .loadIA32PAT,

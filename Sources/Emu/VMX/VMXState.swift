@@ -59,6 +59,12 @@ public struct VMXState {
     public var eptActive = false
     /// The EPTP of the running guest (the VMCS field at VM entry, or EPTP switching's choice).
     public var eptPointer: UInt64 = 0
+    /// The APIC-access page (physical page number) while "virtualize APIC accesses" is 1 in
+    /// non-root operation, else all ones (VMX/APICVirtualization.swift).
+    public var apicAccessPage: UInt64 = .max
+    /// A write to the APIC-access page was virtualized: APIC-write emulation follows the
+    /// instruction (SDM 29.4.3.2).
+    public var apicWriteEmulationPending = false
     /// The VM exit an access raised (`Fault.accessVMExit`), taken by `deliver`.
     var pendingExit: PendingVMExit? = nil
     /// `instructionsRetired` when an IRET in non-root operation unblocked NMIs: if that IRET

@@ -47,6 +47,8 @@ extension CPU {
     @inline(never)
     func vmxEventDeadline() throws(Fault) {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
+        // Trap-like exits of the instruction come before MTF (26.5.2): APIC-write emulation.
+        try apicWriteEmulation()
         // MTF after each instruction when the control is 1 (or once after an injected event).
         if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) {
             vmx.mtfPending = false
