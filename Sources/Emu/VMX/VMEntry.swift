@@ -24,7 +24,7 @@ extension CPU {
         loadAPICVirtualization()
         startTimers()
         try injectEvent()
-        try tprThresholdExitAtEntry()
+        try apicVirtualizationAtEntry()
         try vmxExitsAtEntry()
     }
 

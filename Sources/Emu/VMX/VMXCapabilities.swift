@@ -1,10 +1,11 @@
 /// The VMX capabilities of the Intel model, reported through the IA32_VMX_* MSRs (SDM vol. 3,
 /// appendix A). Everything advertised here is what swemu implements for issue 6 (VM entry/exit,
 /// EPT, VPID, unrestricted guest, preemption timer, I/O and MSR bitmaps, TPR shadow, APIC-access
-/// and x2APIC-mode virtualization of the TPR, EPTP switching, descriptor-table exiting).
+/// and x2APIC-mode virtualization, APIC-register virtualization, virtual-interrupt delivery,
+/// EPTP switching, descriptor-table exiting).
 ///
 /// Not advertised: RDRAND and RDSEED exiting (the CPU models have neither instruction), posted
-/// interrupts, APIC-register virtualization, virtual-interrupt delivery, VMCS shadowing, PML, #VE,
+/// interrupts, VMCS shadowing, PML, #VE,
 /// PAUSE-loop exiting, TSC scaling, XSAVES, SGX, PT, CET, tertiary and secondary VM-exit
 /// controls, IA32_PERF_GLOBAL_CTRL loading, dual-monitor SMM treatment, 5-level EPT.
 public struct VMXCapabilities: Sendable, Equatable {
@@ -23,8 +24,8 @@ public struct VMXCapabilities: Sendable, Equatable {
     ]
     public var secondaryProcessorBased: SecondaryProcessorBasedControls = [
         .virtualizeAPICAccesses, .enableEPT, .descriptorTableExiting, .enableRDTSCP,
-        .virtualizeX2APICMode, .enableVPID, .wbinvdExiting, .unrestrictedGuest, .enableINVPCID,
-        .enableVMFunctions,
+        .virtualizeX2APICMode, .enableVPID, .wbinvdExiting, .unrestrictedGuest,
+        .apicRegisterVirtualization, .virtualInterruptDelivery, .enableINVPCID, .enableVMFunctions,
     ]
     public var vmExit: VMExitControls = [.saveDebugControls, .hostAddressSpaceSize,
                                          .acknowledgeInterruptOnExit, .saveIA32PAT, .loadIA32PAT,

@@ -22,7 +22,7 @@ extension CPU {
     func recomputeEventDeadline(insideInstruction: Bool = false) {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
         var deadline = UInt64.max
-        if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag)
+        if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) || vmx.virtualInterruptPending
             || !vmx.primary.isDisjoint(with: [.interruptWindowExiting, .nmiWindowExiting]) {
             deadline = cycles &+ (insideInstruction ? 2 : 1)   // the end of the next instruction
         }
@@ -40,6 +40,7 @@ extension CPU {
     func vmxExitsAtEntry() throws(Fault) {
         if vmx.mtfPending { try takeVMExit(.monitorTrapFlag) }
         try boundaryExits()
+        try deliverPendingVirtualInterrupt()
         recomputeEventDeadline(insideInstruction: true)
     }
 
@@ -55,6 +56,7 @@ extension CPU {
             try takeVMExit(.monitorTrapFlag)
         }
         try boundaryExits()
+        try deliverPendingVirtualInterrupt()
         recomputeEventDeadline()
     }
 
