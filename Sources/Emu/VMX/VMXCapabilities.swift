@@ -2,10 +2,10 @@
 /// appendix A). Everything advertised here is what swemu implements for issue 6 (VM entry/exit,
 /// EPT, VPID, unrestricted guest, preemption timer, I/O and MSR bitmaps, TPR shadow, APIC-access
 /// and x2APIC-mode virtualization, APIC-register virtualization, virtual-interrupt delivery,
-/// EPTP switching, descriptor-table exiting).
+/// EPTP switching, descriptor-table exiting, VMCS shadowing).
 ///
 /// Not advertised: RDRAND and RDSEED exiting (the CPU models have neither instruction), posted
-/// interrupts, VMCS shadowing, PML, #VE,
+/// interrupts, PML, #VE,
 /// PAUSE-loop exiting, TSC scaling, XSAVES, SGX, PT, CET, tertiary and secondary VM-exit
 /// controls, IA32_PERF_GLOBAL_CTRL loading, dual-monitor SMM treatment, 5-level EPT.
 public struct VMXCapabilities: Sendable, Equatable {
@@ -26,6 +26,7 @@ public struct VMXCapabilities: Sendable, Equatable {
         .virtualizeAPICAccesses, .enableEPT, .descriptorTableExiting, .enableRDTSCP,
         .virtualizeX2APICMode, .enableVPID, .wbinvdExiting, .unrestrictedGuest,
         .apicRegisterVirtualization, .virtualInterruptDelivery, .enableINVPCID, .enableVMFunctions,
+        .vmcsShadowing,
     ]
     public var vmExit: VMExitControls = [.saveDebugControls, .hostAddressSpaceSize,
                                          .acknowledgeInterruptOnExit, .saveIA32PAT, .loadIA32PAT,

@@ -169,9 +169,13 @@ fileprivate typealias M = VMXTestMachine
         #expect(m.vmptrld(M.vmxonRegion) == .failValid(10))
         #expect(m.vmptrld(0x5000) == .failValid(11))             // revision identifier 0
         let revision = UInt64(m.cpu.vmx.capabilities.revisionIdentifier)
-        m.memory.write(M.vmcsB, size: 4, value: revision | 1 << 31)   // shadow VMCS: not supported
+        m.memory.write(M.vmcsB, size: 4, value: (revision + 1) | 1 << 31)   // wrong revision, shadow
         #expect(m.vmptrld(M.vmcsB) == .failValid(11))
         #expect(m.vmptrst() == (.succeed, M.vmcsA))
+        // A shadow VMCS may be made current when VMCS shadowing is supported (24.10).
+        m.memory.write(M.vmcsB, size: 4, value: revision | 1 << 31)
+        #expect(m.vmptrld(M.vmcsB) == .succeed)
+        #expect(m.vmptrst() == (.succeed, M.vmcsB))
     }
 
     @Test func faults() {
@@ -240,7 +244,7 @@ fileprivate typealias M = VMXTestMachine
     @Test func unsupportedComponents() {
         let m = M()
         m.enterRootWithCurrentVMCS()
-        for encoding: UInt64 in [0x0002, 0x2016, 0x2026, 0x681F, 0x4001, 0x681E | 1 << 12,
+        for encoding: UInt64 in [0x0002, 0x2016, 0x200E, 0x681F, 0x4001, 0x681E | 1 << 12,
                                  0x681E | 1 << 32, 0x6C20, 0xFFFF_FFFF_FFFF_FFFF] {
             #expect(m.vmwrite(encoding, 1) == .failValid(12), "VMWRITE \(encoding)")
             m.vmwrite(0x4400, 0)
