@@ -41,8 +41,8 @@ public struct VMXCapabilities: Sendable, Equatable {
 
     /// IA32_VMX_MISC[4:0]: the preemption timer counts down when this TSC bit changes.
     public var preemptionTimerRate: UInt8 = 5
-    /// IA32_VMX_MISC[8:6]: activity states HLT (bit 6) and shutdown (bit 7); not wait-for-SIPI.
-    public var activityStates: UInt8 = 0b011
+    /// IA32_VMX_MISC[8:6]: activity states HLT (bit 6), shutdown (bit 7), wait-for-SIPI (bit 8).
+    public var activityStates: UInt8 = 0b111
     /// IA32_VMX_MISC[24:16]: number of CR3-target values.
     public var cr3TargetCount: UInt16 = 4
     /// IA32_VMX_MISC[27:25]: N, recommended maximum MSR-list entries 512 * (N + 1).

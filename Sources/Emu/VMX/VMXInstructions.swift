@@ -141,6 +141,7 @@ extension CPU {
         vmx.currentVMCS = VMXState.invalidPointer
         vmx.launched = false
         vmSucceed()
+        vmxINITUnblocked()
     }
 
     // MARK: VMCLEAR, VMPTRLD, VMPTRST

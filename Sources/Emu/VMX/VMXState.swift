@@ -62,6 +62,8 @@ public struct VMXState {
     /// The APIC-access page (physical page number) while "virtualize APIC accesses" is 1 in
     /// non-root operation, else all ones (VMX/APICVirtualization.swift).
     public var apicAccessPage: UInt64 = .max
+    /// The guest is in the wait-for-SIPI activity state (set by VM entry, cleared by VM exit).
+    public var guestWaitingForSIPI = false
     /// The page offset of a write to the APIC-access page that was virtualized: APIC-write
     /// emulation follows the instruction (SDM 29.4.3.2).
     public var pendingAPICWrite: UInt16? = nil

@@ -65,7 +65,7 @@ import Testing
         let misc = msr(0x485)
         #expect(misc & 0x1F == 5)                       // preemption-timer rate
         #expect((misc >> 5) & 1 == 1)                   // LMA stored in "IA-32e mode guest"
-        #expect((misc >> 6) & 7 == 0b011)               // HLT and shutdown
+        #expect((misc >> 6) & 7 == 0b111)               // HLT, shutdown, wait-for-SIPI
         #expect((misc >> 16) & 0x1FF == 4)              // CR3-target values
         #expect((misc >> 25) & 7 == 0)                  // 512 MSR-list entries
         #expect((misc >> 29) & 1 == 1)                  // VMWRITE to VM-exit information fields
