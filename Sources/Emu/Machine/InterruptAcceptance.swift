@@ -50,6 +50,10 @@ extension Machine {
             guard open else { return .pending }
             if exiting {
                 if cpu.vmx.exitControls.contains(.acknowledgeInterruptOnExit) { apic.acknowledge(vector) }
+                if cpu.vmxPostedInterruptNotification(vector: vector) {
+                    apic.endOfInterrupt()
+                    return .pending
+                }
                 _ = cpu.vmxExternalInterrupt(vector: vector)
                 return .pending
             }

@@ -2,10 +2,9 @@
 /// appendix A). Everything advertised here is what swemu implements for issue 6 (VM entry/exit,
 /// EPT, VPID, unrestricted guest, preemption timer, I/O and MSR bitmaps, TPR shadow, APIC-access
 /// and x2APIC-mode virtualization, APIC-register virtualization, virtual-interrupt delivery,
-/// EPTP switching, descriptor-table exiting, VMCS shadowing).
+/// posted interrupts, EPTP switching, descriptor-table exiting, VMCS shadowing).
 ///
-/// Not advertised: RDRAND and RDSEED exiting (the CPU models have neither instruction), posted
-/// interrupts, PML, #VE,
+/// Not advertised: RDRAND and RDSEED exiting (the CPU models have neither instruction), PML, #VE,
 /// PAUSE-loop exiting, TSC scaling, XSAVES, SGX, PT, CET, tertiary and secondary VM-exit
 /// controls, IA32_PERF_GLOBAL_CTRL loading, dual-monitor SMM treatment, 5-level EPT.
 public struct VMXCapabilities: Sendable, Equatable {
@@ -14,7 +13,7 @@ public struct VMXCapabilities: Sendable, Equatable {
 
     /// Controls that may be 1 beyond their default1 class.
     public var pinBased: PinBasedControls = [.externalInterruptExiting, .nmiExiting, .virtualNMIs,
-                                             .activateVMXPreemptionTimer]
+                                             .activateVMXPreemptionTimer, .processPostedInterrupts]
     public var primaryProcessorBased: PrimaryProcessorBasedControls = [
         .interruptWindowExiting, .useTSCOffsetting, .hltExiting, .invlpgExiting, .mwaitExiting,
         .rdpmcExiting, .rdtscExiting, .cr3LoadExiting, .cr3StoreExiting, .cr8LoadExiting,

@@ -83,10 +83,9 @@ import Testing
         g.cpu.vmx.write(.vmcsLinkPointer, UInt64.max)
         #expect(g.exitOf([0xB8, 0x1E, 0x68, 0x00, 0x00, 0x0F, 0x78, 0xC1, 0x0F, 0xA2]) == 10)
         #expect(g.cpu.vmx.read(.guestRFLAGS) & 0x8D5 == 1)
-        // Unsupported component (posted-interrupt descriptor address): VMfailValid(12) in the
-        // current VMCS.
+        // Unsupported component (PML address): VMfailValid(12) in the current VMCS.
         let u = guest()
-        #expect(u.exitOf([0xB8, 0x16, 0x20, 0x00, 0x00, 0x0F, 0x78, 0xC1, 0x0F, 0xA2]) == 10)
+        #expect(u.exitOf([0xB8, 0x0E, 0x20, 0x00, 0x00, 0x0F, 0x78, 0xC1, 0x0F, 0xA2]) == 10)
         #expect(u.cpu.vmx.read(.guestRFLAGS) & 0x8D5 == 0x40)
         #expect(u.cpu.vmx.read(.vmInstructionError) == 12)
     }

@@ -140,6 +140,28 @@ import Testing
         #expect(g.memory.read(G.guestStack - 40, size: 8) == G.guestCode + 14)
     }
 
+    /// Posted-interrupt processing (29.6): the notification vector moves PIR into VIRR, clears
+    /// ON and PIR, raises RVI, and the virtual interrupt is delivered; another vector is not
+    /// processed (it exits as an external interrupt).
+    @Test func postedInterrupts() {
+        let descriptor: UInt64 = 0x4_6000
+        let g = guest(A.virtualizeAPICAccesses | Self.virtualInterruptDelivery, vectors: [0x45])
+        g.setControl(.pinBasedVMExecutionControls, 1 << 7)
+        g.setControl(.primaryVMExitControls, 1 << 15)                 // acknowledge interrupt on exit
+        g.cpu.vmx.write(.postedInterruptNotificationVector, 0xF2)
+        g.cpu.vmx.write(.postedInterruptDescriptorAddress, descriptor)
+        g.memory.write(descriptor + 8, size: 4, value: 1 << 5)        // PIR[45H]
+        g.memory.write(descriptor + 32, size: 8, value: 1)            // ON
+        g.launch([0x90, 0x90] + Self.cpuid)
+        #expect(g.cpu.vmx.nonRoot)
+        #expect(!g.cpu.vmxPostedInterruptNotification(vector: 0xF3))
+        #expect(g.cpu.vmxPostedInterruptNotification(vector: 0xF2))
+        #expect(g.memory.read(descriptor + 8, size: 4) == 0 && g.memory.read(descriptor + 32, size: 8) == 0)
+        #expect(status(g) == 0x45 && g.memory.read(A.virtualAPIC + 0x220, size: 4) == 1 << 5)
+        #expect(g.runUntilExit() == 10 && g.savedRIP == Self.handler)
+        #expect(status(g) == 0x4500 && isrBit(g, 0x45))
+    }
+
     /// Virtual-interrupt delivery without external-interrupt exiting fails VM entry (26.2.1.1).
     @Test func requiresExternalInterruptExiting() {
         let g = A().guest(vtpr: 0, threshold: 0, secondary: A.virtualizeAPICAccesses | Self.virtualInterruptDelivery)
