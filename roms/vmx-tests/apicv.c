@@ -23,6 +23,12 @@ const uint64_t bench_default_iterations = 1;
 #define GUEST_IDTR_BASE 0x6818
 #define GUEST_IDTR_LIMIT 0x4812
 #define EXIT_INTERRUPTION_INFO 0x4404
+#define EXIT_CONTROLS 0x400C
+#define NOTIFICATION_VECTOR 0x0002
+#define DESCRIPTOR_ADDRESS 0x2016
+#define PROCESS_POSTED_INTERRUPTS (1u << 7)
+#define ACKNOWLEDGE_INTERRUPT_ON_EXIT (1u << 15)
+#define APIC_BASE 0xFEE00000ULL
 
 #define EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define USE_TPR_SHADOW (1u << 21)
@@ -37,6 +43,9 @@ static uint8_t vapic[4096] __attribute__((aligned(4096)));
 static uint8_t apic_access[4096] __attribute__((aligned(4096)));
 static uint8_t msr_bitmaps[4096] __attribute__((aligned(4096)));
 static uint64_t idt[512] __attribute__((aligned(16)));
+static uint64_t descriptor[8] __attribute__((aligned(64)));
+static uint64_t apic_pd[512] __attribute__((aligned(4096)));
+extern uint64_t pdpt[512];
 
 extern void guest_read32(void), guest_write32(void), guest_jump(void), guest_cr8_read(void),
     guest_cr8_write(void), guest_cr8_write_end(void), guest_write32_end(void), guest_rdmsr(void),
@@ -255,6 +264,39 @@ static void virtual_interrupt_checks(void) {
     exit_with("x2APIC: WRMSR 80BH EOI-induced exit", run_msr(guest_wrmsr, 0x80B, 0), 45, 0x60);
 }
 
+/* Posted interrupts (29.6): the guest sends a self IPI with the notification vector through the
+   physical local APIC; it is acknowledged and dismissed, PIR moves into VIRR and the posted
+   vector is delivered to the guest at once, without a VM exit. */
+static void posted_interrupt_checks(void) {
+    if (!(rdmsr(0x48D) >> 32 & PROCESS_POSTED_INTERRUPTS)) return;
+    /* The start-up code maps the first GiB only: map the 2 MiB holding the local APIC's page
+       (uncached), for the host and the guest, which shares the host's page tables. */
+    apic_pd[(APIC_BASE >> 21) & 511] = APIC_BASE | 0x93;
+    pdpt[3] = addr(apic_pd) | 3;
+    uint64_t cr3;
+    __asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3) : : "memory");
+    volatile uint32_t *apic = (volatile uint32_t *)(uintptr_t)APIC_BASE;
+    apic[0xF0 / 4] = 0x1FF;                      /* software-enable the local APIC */
+    configure(VIRTUALIZE_APIC_ACCESSES | VIRTUAL_INTERRUPT_DELIVERY, 0, 0);
+    vmwrite(PIN_CONTROLS, pin0 | EXTERNAL_INTERRUPT_EXITING | PROCESS_POSTED_INTERRUPTS);
+    uint64_t exit_controls = vmread(EXIT_CONTROLS);
+    vmwrite(EXIT_CONTROLS, exit_controls | ACKNOWLEDGE_INTERRUPT_ON_EXIT);
+    vmwrite(NOTIFICATION_VECTOR, 0xF2);
+    vmwrite(DESCRIPTOR_ADDRESS, addr(descriptor));
+    bench_zero(descriptor, sizeof descriptor);
+    descriptor[1] = 1ULL << 5;                   /* PIR[45H] */
+    descriptor[4] = 1;                           /* ON */
+    gate(0x45);
+    uint32_t reason = run(guest_write32, APIC_BASE + 0x300, 0x400F2);
+    check("posted interrupt: posted vector delivered without an exit",
+          reason == 18 && vmread(GUEST_RIP) == addr(guest_isr), reason);
+    check("posted interrupt: SVI = 45H", vmread(GUEST_INTERRUPT_STATUS) == 0x4500, vmread(GUEST_INTERRUPT_STATUS));
+    check("posted interrupt: PIR and ON cleared", descriptor[1] == 0 && descriptor[4] == 0, descriptor[1] | descriptor[4]);
+    check("posted interrupt: notification dismissed (ISR clear)", (apic[(0x100 + 0x70) / 4] & (1u << 18)) == 0,
+          apic[(0x100 + 0x70) / 4]);
+    vmwrite(EXIT_CONTROLS, exit_controls);
+}
+
 uint64_t bench_run(uint64_t iterations) {
     (void)iterations;
     uint32_t r[4];
@@ -294,6 +336,7 @@ uint64_t bench_run(uint64_t iterations) {
     x2apic_checks();
     register_checks();
     virtual_interrupt_checks();
+    posted_interrupt_checks();
 
     serial_puts("# ");
     put_decimal(checks);

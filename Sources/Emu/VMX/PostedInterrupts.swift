@@ -24,8 +24,9 @@ extension CPU {
         }
         setInterruptStatus(rvi: UInt8(highest), svi: svi)
         evaluatePendingVirtualInterrupts()
-        // A halted guest wakes if the virtual interrupt can be delivered now (29.2.2).
-        if halted { try? deliverPendingVirtualInterrupt() }
+        // At this boundary the virtual interrupt is delivered unless blocked (29.2.2); a halted
+        // guest wakes. A VM exit during its delivery has been taken already.
+        try? deliverPendingVirtualInterrupt()
         return true
     }
 }
