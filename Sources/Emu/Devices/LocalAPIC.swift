@@ -60,6 +60,9 @@ public final class LocalAPIC: MMIODevice, ClockEventHandler {
     public internal(set) var waitingForSIPI = false
     /// A start-up IPI's vector, to be applied at the next instruction boundary.
     public internal(set) var pendingStartup: UInt8?
+    /// An INIT received in VMX operation: blocked in VMX root operation, a VM exit in non-root
+    /// operation (VMX/VMXInitAndStartup.swift).
+    public internal(set) var pendingINIT = false
 
     public init(index: Int, cpu: CPU, clock: Clock, attention: Attention, bsp: Bool) {
         self.index = index
@@ -218,10 +221,20 @@ public final class LocalAPIC: MMIODevice, ClockEventHandler {
     /// INIT (9.1, 11.6.1): the APIC is initialised (ID and mode kept) and the processor takes
     /// its INIT state; an application processor then waits for a start-up IPI, the bootstrap
     /// processor (IA32_APIC_BASE.BSP) runs from the reset vector (no firmware is there on
-    /// swemu). INIT is blocked in VMX operation (24.8); swemu drops it there (the INIT-signal
-    /// VM exit of non-root operation is not modelled).
+    /// swemu). In VMX operation INIT stays pending: blocked in root operation (24.8), a VM exit
+    /// in non-root operation (25.2), taken by the run loop.
     func receiveINIT() {
-        guard !cpu.vmx.inVMXOperation else { return }
+        if cpu.vmx.inVMXOperation {
+            pendingINIT = true
+            attention.pending |= Attention.interrupt
+            return
+        }
+        takeINIT()
+    }
+
+    /// The processor acts on INIT.
+    public func takeINIT() {
+        pendingINIT = false
         resetRegisters()
         waitingForSIPI = baseMSR & (1 << 8) == 0
         pendingStartup = nil
@@ -229,11 +242,20 @@ public final class LocalAPIC: MMIODevice, ClockEventHandler {
         attention.pending |= Attention.interrupt
     }
 
-    /// A start-up IPI reaches a processor only while it waits for one.
+    /// A start-up IPI reaches a processor only while it waits for one (or its VMX guest is in
+    /// the wait-for-SIPI activity state).
     func receiveStartup(vector: UInt8) {
-        guard waitingForSIPI else { return }
+        guard waitingForSIPI || cpu.vmx.guestWaitingForSIPI else { return }
         pendingStartup = vector
         attention.pending |= Attention.interrupt
+    }
+
+    /// Called by the run loop in VMX operation: the INIT became a VM exit, or the start-up IPI
+    /// (returned) one.
+    public func clearPendingINIT() { pendingINIT = false }
+    public func takePendingStartupVector() -> UInt8? {
+        defer { pendingStartup = nil }
+        return pendingStartup
     }
 
     /// Called by the run loop: the processor leaves wait-for-SIPI at vector:0000.

@@ -39,15 +39,23 @@ extension CPU {
         case .rdmsr:
             try requireCPL0()
             if vmx.nonRoot { try vmxMSRAccess(i, write: false) }
-            var v = try readMSR(UInt32(truncatingIfNeeded: registers[1]))
-            if vmx.nonRoot { v = vmxRDMSRValue(UInt32(truncatingIfNeeded: registers[1]), v) }
+            let index = UInt32(truncatingIfNeeded: registers[1])
+            var v: UInt64
+            if vmx.nonRoot, let virtual = vmxVirtualizedRDMSR(index) {
+                v = virtual
+            } else {
+                v = try readMSR(index)
+                if vmx.nonRoot { v = vmxRDMSRValue(index, v) }
+            }
             registers[0] = v & 0xFFFF_FFFF
             registers[2] = v >> 32
         case .wrmsr:
             try requireCPL0()
             if vmx.nonRoot { try vmxMSRAccess(i, write: true) }
             let v = (registers[2] & 0xFFFF_FFFF) << 32 | (registers[0] & 0xFFFF_FFFF)
-            try writeMSR(UInt32(truncatingIfNeeded: registers[1]), v)
+            let index = UInt32(truncatingIfNeeded: registers[1])
+            if vmx.nonRoot, try vmxVirtualizedWRMSR(index, v) { break }
+            try writeMSR(index, v)
         case .rdpmc: try executeRdpmc(i)
         case .syscall: try executeSyscall()
         case .sysret: try executeSysret(i)

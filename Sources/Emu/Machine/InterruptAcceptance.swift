@@ -19,6 +19,22 @@ extension Machine {
     }
 
     func acceptInterrupt(_ cpu: CPU, _ apic: LocalAPIC) -> InterruptCheck {
+        // INIT: acted on outside VMX operation, blocked in root, a VM exit in non-root; a SIPI
+        // to a guest in wait-for-SIPI is a VM exit (VMX/VMXInitAndStartup.swift).
+        if apic.pendingINIT {
+            if !cpu.vmx.inVMXOperation {
+                apic.takeINIT()
+            } else if cpu.vmx.nonRoot {
+                apic.clearPendingINIT()
+                cpu.vmxINITSignal()
+                return .pending
+            }
+        }
+        if cpu.vmx.nonRoot, let vector = apic.takePendingStartupVector() {
+            cpu.vmxStartupIPI(vector: vector)
+            return .pending
+        }
+        if cpu.vmx.nonRoot && cpu.vmx.guestWaitingForSIPI { return .idle }
         if apic.pendingStartup != nil { apic.takeStartup() }
         if apic.waitingForSIPI { return .idle }
         let shadow = cpu.interruptShadow & 3
@@ -36,6 +52,10 @@ extension Machine {
             guard open else { return .pending }
             if exiting {
                 if cpu.vmx.exitControls.contains(.acknowledgeInterruptOnExit) { apic.acknowledge(vector) }
+                if cpu.vmxPostedInterruptNotification(vector: vector) {
+                    apic.endOfInterrupt()
+                    return .pending
+                }
                 _ = cpu.vmxExternalInterrupt(vector: vector)
                 return .pending
             }
@@ -64,7 +84,8 @@ extension Machine {
     func canBeWoken(_ i: Int) -> Bool {
         let apic = apics[i], cpu = cpus[i]
         if apic.pendingStartup != nil { return true }
-        if apic.waitingForSIPI { return false }
+        if apic.pendingINIT && (!cpu.vmx.inVMXOperation || cpu.vmx.nonRoot) { return true }
+        if apic.waitingForSIPI || (cpu.vmx.nonRoot && cpu.vmx.guestWaitingForSIPI) { return false }
         if apic.nmiPending && !cpu.nmiBlocked { return true }
         guard canWake(cpu) else { return false }
         return apic.deliverableVector != nil || (apic.acceptsExtINT && pic.interruptRequested)

@@ -48,7 +48,7 @@ extension CPU {
         let linear = try linearAddress(seg, offset, size: size, write: true)
         let page = linear >> 12
         if tlb.write[Int(page & TLB.mask)].tag == page && Int(linear & 0xFFF) &+ Int(size) <= 0x1000 { return }
-        _ = try translate(linear, access: .write, seg: seg)
+        _ = try translate(linear, access: .write, seg: seg, size: Int(size))
         if Int(linear & 0xFFF) + Int(size) > 0x1000 {
             _ = try translate((linear | 0xFFF) &+ 1, access: .write, seg: seg)
         }
@@ -62,13 +62,13 @@ extension CPU {
         if _slowPath(systemRegisters.breakpoints.data != 0) { noteDataAccess(linear, size: size, write: false) }
         let inPage = Int(linear & 0xFFF)
         if inPage + size <= 0x1000 {
-            let physical = try translate(linear, access: .read, seg: seg)
+            let physical = try translate(linear, access: .read, seg: seg, size: size)
             return memory.read(physical, size: size)
         }
         // Split access: translate both pages before reading anything.
         let first = 0x1000 - inPage
-        let p0 = try translate(linear, access: .read, seg: seg)
-        let p1 = try translate(linear &+ UInt64(first), access: .read, seg: seg)
+        let p0 = try translate(linear, access: .read, seg: seg, size: first)
+        let p1 = try translate(linear &+ UInt64(first), access: .read, seg: seg, size: size - first)
         let lo = memory.read(p0, size: first)
         let hi = memory.read(p1, size: size - first)
         return lo | hi << (8 * UInt64(first))
@@ -80,22 +80,27 @@ extension CPU {
         if _slowPath(systemRegisters.breakpoints.data != 0) { noteDataAccess(linear, size: size, write: true) }
         let inPage = Int(linear & 0xFFF)
         if inPage + size <= 0x1000 {
-            let physical = try translate(linear, access: .write, seg: seg)
+            let physical = try translate(linear, access: .write, seg: seg, size: size)
             memory.write(physical, size: size, value: value)
             return
         }
         let first = 0x1000 - inPage
-        let p0 = try translate(linear, access: .write, seg: seg)
-        let p1 = try translate(linear &+ UInt64(first), access: .write, seg: seg)
+        let p0 = try translate(linear, access: .write, seg: seg, size: first)
+        let p1 = try translate(linear &+ UInt64(first), access: .write, seg: seg, size: size - first)
         memory.write(p0, size: first, value: value)
         memory.write(p1, size: size - first, value: value >> (8 * UInt64(first)))
     }
 
-    /// Linear -> physical for one access, filling the TLB for RAM pages.
-    func translate(_ linear: UInt64, access: AccessKind, seg: UInt8) throws(Fault) -> UInt64 {
+    /// Linear -> physical for one access of `size` bytes (0 when unknown), filling the TLB for
+    /// RAM pages. In a guest with "virtualize APIC accesses", an access to the APIC-access page
+    /// exits or is redirected to the virtual-APIC page (VMX/APICVirtualization.swift).
+    func translate(_ linear: UInt64, access: AccessKind, seg: UInt8, size: Int = 0) throws(Fault) -> UInt64 {
         if codeMode == .long64 && !isCanonical(linear) { throw segmentFault(seg) }
         tlb.lastWalkGlobal = false
         let physical = try pageTranslate(linear, access: access)
+        if _slowPath(physical >> 12 == vmx.apicAccessPage) && vmx.nonRoot {
+            return try vmxAPICAccess(physical, access: access, size: size)
+        }
         let page = linear >> 12
         // Pages with a data breakpoint, and data pages while alignment checking is in force,
         // stay out of the TLB (CPU/DebugBreakpoints.swift, CPU/AlignmentCheck.swift).

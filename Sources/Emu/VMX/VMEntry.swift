@@ -21,8 +21,11 @@ extension CPU {
         vmx.nonRoot = true
         vmx.eptActive = vmx.secondary.contains(.enableEPT)
         vmx.pendingExit = nil
+        loadAPICVirtualization()
         startTimers()
         try injectEvent()
+        try apicVirtualizationAtEntry()
+        vmxINITUnblocked()
         try vmxExitsAtEntry()
     }
 
@@ -105,6 +108,7 @@ extension CPU {
         interruptShadow = shadow == 0 ? 0 : shadow | CPU.shadowSetNow
         nmiBlocked = interruptibility & 8 != 0
         halted = vmx.read(.guestActivityState) != 0
+        vmx.guestWaitingForSIPI = vmx.read(.guestActivityState) == CPU.waitForSIPIActivityState
         // PDPTEs (26.4.1): checked by 26.3.1.6 already.
         if paePagingMode {
             if vmx.secondary.contains(.enableEPT) {

@@ -92,6 +92,7 @@ extension CPU {
         }
         tlbSaveGuestContext()
         vmx.nonRoot = false
+        vmx.guestWaitingForSIPI = false
         vmx.eptActive = false
         vmx.eventDeadline = .max
         vmx.mtfPending = false
@@ -164,7 +165,7 @@ extension CPU {
         vmx.write(.guestRFLAGS, rflags)
         // 28.3.4: activity state, interruptibility state (STI, MOV SS, NMI blocking), pending
         // debug exceptions (none are ever pending across an instruction boundary here).
-        vmx.write(.guestActivityState, halted ? 1 : 0)
+        vmx.write(.guestActivityState, halted ? (vmx.guestWaitingForSIPI ? CPU.waitForSIPIActivityState : 1) : 0)
         var interruptibility: UInt64 = 0
         if interruptShadow & 1 != 0 { interruptibility |= 1 }
         if interruptShadow & 2 != 0 { interruptibility |= 2 }

@@ -205,6 +205,8 @@ extension CPU {
             case 3 where vmx.primary.contains(.cr3StoreExiting),
                  8 where vmx.primary.contains(.cr8StoreExiting):
                 try vmExitForInstruction(i, .controlRegisterAccess, qualification: n | 1 << 4 | gpr)
+            case 8 where vmx.primary.contains(.useTPRShadow):
+                setRegister(i.rm, size: size, vmxReadTPRShadow()); return true
             default: return false
             }
         }
@@ -238,6 +240,7 @@ extension CPU {
             if vmx.primary.contains(.cr8LoadExiting) {
                 try vmExitForInstruction(i, .controlRegisterAccess, qualification: 8 | gpr)
             }
+            if vmx.primary.contains(.useTPRShadow) { try vmxWriteTPRShadow(value); return true }
             return false
         default:
             return false

@@ -1,10 +1,10 @@
 /// The VMX capabilities of the Intel model, reported through the IA32_VMX_* MSRs (SDM vol. 3,
 /// appendix A). Everything advertised here is what swemu implements for issue 6 (VM entry/exit,
-/// EPT, VPID, unrestricted guest, preemption timer, I/O and MSR bitmaps, TPR shadow, EPTP
-/// switching, descriptor-table exiting).
+/// EPT, VPID, unrestricted guest, preemption timer, I/O and MSR bitmaps, TPR shadow, APIC-access
+/// and x2APIC-mode virtualization, APIC-register virtualization, virtual-interrupt delivery,
+/// posted interrupts, EPTP switching, descriptor-table exiting, VMCS shadowing).
 ///
-/// Not advertised: RDRAND and RDSEED exiting (the CPU models have neither instruction), posted
-/// interrupts, APIC-access virtualization, virtual-interrupt delivery, VMCS shadowing, PML, #VE,
+/// Not advertised: RDRAND and RDSEED exiting (the CPU models have neither instruction), PML, #VE,
 /// PAUSE-loop exiting, TSC scaling, XSAVES, SGX, PT, CET, tertiary and secondary VM-exit
 /// controls, IA32_PERF_GLOBAL_CTRL loading, dual-monitor SMM treatment, 5-level EPT.
 public struct VMXCapabilities: Sendable, Equatable {
@@ -13,7 +13,7 @@ public struct VMXCapabilities: Sendable, Equatable {
 
     /// Controls that may be 1 beyond their default1 class.
     public var pinBased: PinBasedControls = [.externalInterruptExiting, .nmiExiting, .virtualNMIs,
-                                             .activateVMXPreemptionTimer]
+                                             .activateVMXPreemptionTimer, .processPostedInterrupts]
     public var primaryProcessorBased: PrimaryProcessorBasedControls = [
         .interruptWindowExiting, .useTSCOffsetting, .hltExiting, .invlpgExiting, .mwaitExiting,
         .rdpmcExiting, .rdtscExiting, .cr3LoadExiting, .cr3StoreExiting, .cr8LoadExiting,
@@ -22,8 +22,10 @@ public struct VMXCapabilities: Sendable, Equatable {
         .activateSecondaryControls,
     ]
     public var secondaryProcessorBased: SecondaryProcessorBasedControls = [
-        .enableEPT, .descriptorTableExiting, .enableRDTSCP, .enableVPID, .wbinvdExiting,
-        .unrestrictedGuest, .enableINVPCID, .enableVMFunctions,
+        .virtualizeAPICAccesses, .enableEPT, .descriptorTableExiting, .enableRDTSCP,
+        .virtualizeX2APICMode, .enableVPID, .wbinvdExiting, .unrestrictedGuest,
+        .apicRegisterVirtualization, .virtualInterruptDelivery, .enableINVPCID, .enableVMFunctions,
+        .vmcsShadowing,
     ]
     public var vmExit: VMExitControls = [.saveDebugControls, .hostAddressSpaceSize,
                                          .acknowledgeInterruptOnExit, .saveIA32PAT, .loadIA32PAT,
@@ -38,8 +40,8 @@ public struct VMXCapabilities: Sendable, Equatable {
 
     /// IA32_VMX_MISC[4:0]: the preemption timer counts down when this TSC bit changes.
     public var preemptionTimerRate: UInt8 = 5
-    /// IA32_VMX_MISC[8:6]: activity states HLT (bit 6) and shutdown (bit 7); not wait-for-SIPI.
-    public var activityStates: UInt8 = 0b011
+    /// IA32_VMX_MISC[8:6]: activity states HLT (bit 6), shutdown (bit 7), wait-for-SIPI (bit 8).
+    public var activityStates: UInt8 = 0b111
     /// IA32_VMX_MISC[24:16]: number of CR3-target values.
     public var cr3TargetCount: UInt16 = 4
     /// IA32_VMX_MISC[27:25]: N, recommended maximum MSR-list entries 512 * (N + 1).

@@ -141,6 +141,7 @@ extension CPU {
         vmx.currentVMCS = VMXState.invalidPointer
         vmx.launched = false
         vmSucceed()
+        vmxINITUnblocked()
     }
 
     // MARK: VMCLEAR, VMPTRLD, VMPTRST
@@ -185,7 +186,7 @@ extension CPU {
     // MARK: VMREAD, VMWRITE
 
     func executeVMREAD(_ i: Instruction) throws(Fault) {
-        try vmxRootChecks(.vmread, i)
+        if try vmreadOrVMWRITEChecks(.vmread, i) { try shadowVMREAD(i); return }
         guard vmx.hasCurrentVMCS else { vmFailInvalid(); return }
         let size = vmxOperandSize
         // VMREAD r/m, r: the encoding is in ModRM.reg, the destination is r/m.
@@ -200,7 +201,7 @@ extension CPU {
     }
 
     func executeVMWRITE(_ i: Instruction) throws(Fault) {
-        try vmxRootChecks(.vmwrite, i)
+        if try vmreadOrVMWRITEChecks(.vmwrite, i) { try shadowVMWRITE(i); return }
         guard vmx.hasCurrentVMCS else { vmFailInvalid(); return }
         let size = vmxOperandSize
         // Memory faults come after the VMCS-pointer check and before the field checks (31.3, VMWRITE).
@@ -220,7 +221,8 @@ extension CPU {
 
     func executeVMLAUNCHOrVMRESUME(_ i: Instruction, launch: Bool) throws(Fault) {
         try vmxRootChecks(launch ? .vmlaunch : .vmresume, i)
-        guard vmx.hasCurrentVMCS else { vmFailInvalid(); return }
+        // A shadow VMCS cannot be entered (24.10).
+        guard vmx.hasCurrentVMCS, !isShadowVMCS(vmx.currentVMCS) else { vmFailInvalid(); return }
         if vmxBlockedByMovSS { vmFailValid(.vmEntryEventsBlockedByMovSS); return }
         if launch && vmx.launched { vmFailValid(.vmlaunchNonClearVMCS); return }
         if !launch && !vmx.launched { vmFailValid(.vmresumeNonLaunchedVMCS); return }

@@ -59,6 +59,17 @@ public struct VMXState {
     public var eptActive = false
     /// The EPTP of the running guest (the VMCS field at VM entry, or EPTP switching's choice).
     public var eptPointer: UInt64 = 0
+    /// The APIC-access page (physical page number) while "virtualize APIC accesses" is 1 in
+    /// non-root operation, else all ones (VMX/APICVirtualization.swift).
+    public var apicAccessPage: UInt64 = .max
+    /// The guest is in the wait-for-SIPI activity state (set by VM entry, cleared by VM exit).
+    public var guestWaitingForSIPI = false
+    /// The page offset of a write to the APIC-access page that was virtualized: APIC-write
+    /// emulation follows the instruction (SDM 29.4.3.2).
+    public var pendingAPICWrite: UInt16? = nil
+    /// A virtual interrupt is recognized (RVI[7:4] > VPPR[7:4], SDM 29.2.1) and waits for an
+    /// instruction boundary where it can be delivered (VMX/VirtualInterruptDelivery.swift).
+    public var virtualInterruptPending = false
     /// The VM exit an access raised (`Fault.accessVMExit`), taken by `deliver`.
     var pendingExit: PendingVMExit? = nil
     /// `instructionsRetired` when an IRET in non-root operation unblocked NMIs: if that IRET

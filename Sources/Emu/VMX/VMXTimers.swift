@@ -22,7 +22,7 @@ extension CPU {
     func recomputeEventDeadline(insideInstruction: Bool = false) {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
         var deadline = UInt64.max
-        if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag)
+        if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) || vmx.virtualInterruptPending
             || !vmx.primary.isDisjoint(with: [.interruptWindowExiting, .nmiWindowExiting]) {
             deadline = cycles &+ (insideInstruction ? 2 : 1)   // the end of the next instruction
         }
@@ -40,6 +40,7 @@ extension CPU {
     func vmxExitsAtEntry() throws(Fault) {
         if vmx.mtfPending { try takeVMExit(.monitorTrapFlag) }
         try boundaryExits()
+        try deliverPendingVirtualInterrupt()
         recomputeEventDeadline(insideInstruction: true)
     }
 
@@ -47,12 +48,15 @@ extension CPU {
     @inline(never)
     func vmxEventDeadline() throws(Fault) {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
+        // Trap-like exits of the instruction come before MTF (26.5.2): APIC-write emulation.
+        try apicWriteEmulation()
         // MTF after each instruction when the control is 1 (or once after an injected event).
         if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) {
             vmx.mtfPending = false
             try takeVMExit(.monitorTrapFlag)
         }
         try boundaryExits()
+        try deliverPendingVirtualInterrupt()
         recomputeEventDeadline()
     }
 

@@ -76,7 +76,7 @@ import Testing
         ("RFLAGS.VM in IA-32e mode", .guestRFLAGS, 0x2_0002),
         // 26.3.1.5 non-register state
         ("activity state 4", .guestActivityState, 4),
-        ("activity state wait-for-SIPI (not supported)", .guestActivityState, 3),
+        ("activity state 7 (reserved)", .guestActivityState, 7),
         ("interruptibility STI and MOV SS", .guestInterruptibilityState, 3),
         ("STI blocking with IF = 0", .guestInterruptibilityState, 1),
         ("SMI blocking outside SMM", .guestInterruptibilityState, 4),

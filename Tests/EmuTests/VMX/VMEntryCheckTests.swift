@@ -78,7 +78,15 @@ import Testing
         let activate: (CPU) -> Void = set(.primaryProcessorBasedVMExecutionControls, 1 << 31)
         // Ignored while not activated.
         #expect(check(set(.secondaryProcessorBasedVMExecutionControls, 0x1)) == nil)
-        #expect(check { activate($0); self.set(.secondaryProcessorBasedVMExecutionControls, 0x1)($0) } == Self.controls)
+        // Virtualize APIC accesses: the APIC-access address must be page aligned (26.2.1.1).
+        #expect(check { cpu in
+            activate(cpu); self.set(.secondaryProcessorBasedVMExecutionControls, 0x1)(cpu)
+            cpu.vmx.write(.apicAccessAddress, 0x5010)
+        } == Self.controls)
+        #expect(check { cpu in
+            activate(cpu); self.set(.secondaryProcessorBasedVMExecutionControls, 0x1)(cpu)
+            cpu.vmx.write(.apicAccessAddress, 0x5000)
+        } == nil)
         #expect(check { activate($0); self.set(.secondaryProcessorBasedVMExecutionControls, 0x20)($0) } == Self.controls)
         #expect(check { cpu in
             activate(cpu); cpu.vmx.write(.secondaryProcessorBasedVMExecutionControls, 0x20)

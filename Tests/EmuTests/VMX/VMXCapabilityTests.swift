@@ -52,7 +52,7 @@ import Testing
         #expect(!primary.contains(.activateTertiaryControls))
         let secondary = SecondaryProcessorBasedControls(rawValue: UInt32(msr(0x48B) >> 32))
         #expect(secondary.contains([.enableEPT, .enableVPID, .unrestrictedGuest, .enableVMFunctions]))
-        #expect(!secondary.contains(.vmcsShadowing))
+        #expect(secondary.contains(.vmcsShadowing))
         #expect(UInt32(truncatingIfNeeded: msr(0x48B)) == 0)
         let exit = VMExitControls(rawValue: UInt32(msr(0x483) >> 32))
         #expect(exit.contains([.hostAddressSpaceSize, .loadIA32EFER, .saveVMXPreemptionTimerValue]))
@@ -65,7 +65,7 @@ import Testing
         let misc = msr(0x485)
         #expect(misc & 0x1F == 5)                       // preemption-timer rate
         #expect((misc >> 5) & 1 == 1)                   // LMA stored in "IA-32e mode guest"
-        #expect((misc >> 6) & 7 == 0b011)               // HLT and shutdown
+        #expect((misc >> 6) & 7 == 0b111)               // HLT, shutdown, wait-for-SIPI
         #expect((misc >> 16) & 0x1FF == 4)              // CR3-target values
         #expect((misc >> 25) & 7 == 0)                  // 512 MSR-list entries
         #expect((misc >> 29) & 1 == 1)                  // VMWRITE to VM-exit information fields
@@ -112,9 +112,11 @@ import Testing
         #expect(c.supports(.vmxPreemptionTimerValue))
         #expect(c.supports(.eptpListAddress))
         #expect(c.supports(.guestIA32PAT))
-        #expect(!c.supports(.postedInterruptNotificationVector))
-        #expect(!c.supports(.apicAccessAddress))
-        #expect(!c.supports(.vmreadBitmapAddress))
+        #expect(c.supports(.postedInterruptNotificationVector))
+        #expect(c.supports(.apicAccessAddress))
+        #expect(!c.supports(.xssExitingBitmap))
+        #expect(c.supports(.vmreadBitmapAddress))
+        #expect(!c.supports(.pmlAddress))
         #expect(!c.supports(.guestIA32PerfGlobalCtrl))
         #expect(!c.supports(.tertiaryProcessorBasedVMExecutionControls))
         #expect(!c.supports(.guestSSP))

@@ -169,9 +169,13 @@ fileprivate typealias M = VMXTestMachine
         #expect(m.vmptrld(M.vmxonRegion) == .failValid(10))
         #expect(m.vmptrld(0x5000) == .failValid(11))             // revision identifier 0
         let revision = UInt64(m.cpu.vmx.capabilities.revisionIdentifier)
-        m.memory.write(M.vmcsB, size: 4, value: revision | 1 << 31)   // shadow VMCS: not supported
+        m.memory.write(M.vmcsB, size: 4, value: (revision + 1) | 1 << 31)   // wrong revision, shadow
         #expect(m.vmptrld(M.vmcsB) == .failValid(11))
         #expect(m.vmptrst() == (.succeed, M.vmcsA))
+        // A shadow VMCS may be made current when VMCS shadowing is supported (24.10).
+        m.memory.write(M.vmcsB, size: 4, value: revision | 1 << 31)
+        #expect(m.vmptrld(M.vmcsB) == .succeed)
+        #expect(m.vmptrst() == (.succeed, M.vmcsB))
     }
 
     @Test func faults() {
@@ -240,7 +244,7 @@ fileprivate typealias M = VMXTestMachine
     @Test func unsupportedComponents() {
         let m = M()
         m.enterRootWithCurrentVMCS()
-        for encoding: UInt64 in [0x0002, 0x2014, 0x2026, 0x681F, 0x4001, 0x681E | 1 << 12,
+        for encoding: UInt64 in [0x0004, 0x202C, 0x200E, 0x681F, 0x4001, 0x681E | 1 << 12,
                                  0x681E | 1 << 32, 0x6C20, 0xFFFF_FFFF_FFFF_FFFF] {
             #expect(m.vmwrite(encoding, 1) == .failValid(12), "VMWRITE \(encoding)")
             m.vmwrite(0x4400, 0)
@@ -264,7 +268,7 @@ fileprivate typealias M = VMXTestMachine
         let m = M()
         m.enterRootWithCurrentVMCS()
         m.cpu.rflags = 0x2 | M.statusFlags | 0x200
-        m.vmwrite(0x0002, 0)
+        m.vmwrite(0x0004, 0)
         #expect(m.cpu.rflags == 0x2 | 0x40 | 0x200)
         m.clearCurrentVMCS()
         m.cpu.rflags = 0x2 | M.statusFlags
@@ -294,8 +298,8 @@ fileprivate typealias M = VMXTestMachine
         let m = M()
         m.enterRootWithCurrentVMCS()
         let bad: UInt64 = 0x8000_0000_0000_0000
-        #expect(m.run(M.vmreadMemRAX, [0: 0x0002, 1: bad]) == .failValid(12))
-        #expect(m.run(M.vmwriteRAXMem, [0: 0x0002, 1: bad]) == .fault(.generalProtection(0)))
+        #expect(m.run(M.vmreadMemRAX, [0: 0x0004, 1: bad]) == .failValid(12))
+        #expect(m.run(M.vmwriteRAXMem, [0: 0x0004, 1: bad]) == .fault(.generalProtection(0)))
     }
 }
 
