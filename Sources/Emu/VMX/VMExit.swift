@@ -127,13 +127,14 @@ extension CPU {
         }
     }
 
-    /// Access rights with the "unusable" bit (16): in protected mode a data segment or LDTR that
-    /// is not present was loaded with a null selector or is otherwise unusable (SDM 24.4.1).
-    func saveSegment(_ cache: SegmentCache, _ fields: (VMCSField, VMCSField, VMCSField, VMCSField), canBeUnusable: Bool) {
+    /// Access rights with the "unusable" bit (16): a register whose cache is not present was
+    /// loaded with a null selector or is otherwise unusable (SDM 24.4.1). `unusableIfAbsent`
+    /// says whether that reading applies (the caller decides by register and mode).
+    func saveSegment(_ cache: SegmentCache, _ fields: (VMCSField, VMCSField, VMCSField, VMCSField), unusableIfAbsent: Bool) {
         vmx.write(fields.0, UInt64(cache.selector))
         vmx.write(fields.1, cache.base)
         vmx.write(fields.2, UInt64(cache.limit))
-        let unusable = canBeUnusable && cr0 & 1 != 0 && !cache.present
+        let unusable = unusableIfAbsent && !cache.present
         vmx.write(fields.3, unusable ? 1 << 16 : UInt64(cache.attributes & 0xF0FF))
     }
 
@@ -151,11 +152,13 @@ extension CPU {
         if vmx.exitControls.contains(.saveIA32PAT) { vmx.write(.guestIA32PAT, systemRegisters.pat) }
         if vmx.exitControls.contains(.saveIA32EFER) { vmx.write(.guestIA32EFER, efer) }
         for s in SegmentRegister.allCases {
-            saveSegment(segment(s), CPU.guestSegmentFields(s), canBeUnusable: s != .cs)
+            saveSegment(segment(s), CPU.guestSegmentFields(s), unusableIfAbsent: s != .cs && cr0 & 1 != 0)
         }
+        // LDTR keeps the state VM entry gave it outside protected mode (LLDT is #UD in real-address
+        // and virtual-8086 mode), so an unusable LDTR of a real-mode guest is saved unusable.
         saveSegment(ldtr, (.guestLDTRSelector, .guestLDTRBase, .guestLDTRLimit, .guestLDTRAccessRights),
-                    canBeUnusable: true)
-        saveSegment(tr, (.guestTRSelector, .guestTRBase, .guestTRLimit, .guestTRAccessRights), canBeUnusable: false)
+                    unusableIfAbsent: true)
+        saveSegment(tr, (.guestTRSelector, .guestTRBase, .guestTRLimit, .guestTRAccessRights), unusableIfAbsent: false)
         vmx.write(.guestGDTRBase, gdtr.base)
         vmx.write(.guestGDTRLimit, UInt64(gdtr.limit))
         vmx.write(.guestIDTRBase, idtr.base)

@@ -7,7 +7,8 @@ import Testing
 /// isa-debug-exit with 0 when every check passed. Their expectations come from the SDM; Bochs
 /// 2.7 (corei7_skylake_x) passes the same checks except where noted in the sources.
 @Suite struct VMXTestsROMBootTests {
-    @Test(arguments: ["ept.elf", "instructions.elf", "exits.elf", "entry-checks.elf", "apicv.elf"])
+    @Test(arguments: ["ept.elf", "instructions.elf", "exits.elf", "entry-checks.elf", "apicv.elf",
+                      "unrestricted.elf"])
     func everyCheckPasses(name: String) throws {
         var config = MachineConfig(memorySize: 128 << 20)
         config.vendor = .intel
