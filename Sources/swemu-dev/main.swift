@@ -10,7 +10,8 @@ case "decode": exit(DecodeCommand.run(rest))
 case "vectors": exit(VectorsCommand.run(rest))
 case "bench": exit(BenchCommand.run(rest))
 case "fuzz": exit(FuzzCommand.run(rest))
+case "fuzz-machine": exit(MachineFuzzCommand.run(rest))
 default:
-    FileHandleOutput.error("usage: swemu-dev decode|vectors|bench|fuzz ...")
+    FileHandleOutput.error("usage: swemu-dev decode|vectors|bench|fuzz|fuzz-machine ...")
     exit(2)
 }

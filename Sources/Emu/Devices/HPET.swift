@@ -128,8 +128,9 @@ public final class HPET: MMIODevice, ClockEventHandler {
         let now = counter
         var next = Clock.never
         for t in timers where t.comparator >= now && t.comparator != .max {
-            // The first cycle at which the counter reaches the comparator.
-            let (c, o) = (t.comparator - counterBase).multipliedReportingOverflow(by: HPET.cyclesPerTick)
+            // The first cycle at which the counter reaches the comparator; the 64-bit counter
+            // wraps and a match is equality (HPET 1.0a), so it may pass zero before the match.
+            let (c, o) = (t.comparator &- counterBase).multipliedReportingOverflow(by: HPET.cyclesPerTick)
             let (cycle, o2) = counterCycle.addingReportingOverflow(c)
             if !o && !o2 && cycle < next { next = cycle }
         }
