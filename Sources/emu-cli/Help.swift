@@ -16,7 +16,8 @@ enum Help {
     usage: swemu boot IMAGE [options]
 
     Boots IMAGE, a Multiboot 1 kernel (ELF32, ELF64, or any format with the a.out kludge) or,
-    if it has no Multiboot 1 header, a Multiboot 2 kernel (ELF, or the address tag), on a PC:
+    if it has no Multiboot 1 header, a Multiboot 2 kernel (ELF, or the address tag; an image
+    with the relocatable tag is moved as the tag asks, its base in information tag 21), on a PC:
     8259A PIC pair (0x20, 0xa0, ELCR 0x4d0), 8254 PIT (0x40-0x43, IRQ0; port 0x61),
     MC146818 RTC/CMOS (0x70-0x71, IRQ8), keyboard controller (0x60/0x64: reset, A20),
     fast A20/reset (0x92), COM1 (16550 UART at 0x3f8, IRQ4; COM2-COM4 at 0x2f8, 0x3e8,

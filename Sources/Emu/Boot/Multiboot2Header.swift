@@ -28,15 +28,20 @@ public struct Multiboot2Header: Sendable, Equatable {
         case relocatable = 10
     }
 
-    /// Boot information tag types swemu provides (3.6): command line, boot loader name, basic
-    /// memory information, memory map. Modules (3) are accepted as requests: there are none.
-    public static let providedInformation: Set<UInt32> = [1, 2, 3, 4, 6]
+    /// Boot information tag types swemu provides (3.6): command line, boot loader name, modules
+    /// (when there are some), basic memory information, memory map, the ACPI RSDP copies, and the
+    /// image load base address (for an image with a relocatable tag).
+    public static let providedInformation: Set<UInt32> = [1, 2, 3, 4, 6, 14, 15, 21]
+    /// The information tag that exists only for relocatable images.
+    static let loadBaseInformation: UInt32 = 21
 
     public var offset: Int
     /// The address tag: the same fields as the Multiboot 1 a.out kludge (entry from `entry`).
     public var addresses: MultibootHeader.Addresses?
     /// The entry address tag.
     public var entry: UInt32?
+    /// The relocatable tag.
+    public var relocation: Multiboot2Relocation?
 
     /// Finds and checks the header; nil if there is none.
     public static func find(in bytes: [UInt8]) throws(BootError) -> Multiboot2Header? {
@@ -59,6 +64,7 @@ public struct Multiboot2Header: Sendable, Equatable {
 
     static func parseTags(_ f: ImageBytes, headerOffset: Int, end: Int) throws(BootError) -> Multiboot2Header {
         var header = Multiboot2Header(offset: headerOffset, addresses: nil, entry: nil)
+        var requiresLoadBase = false
         var t = headerOffset + 16
         while true {
             guard t + 8 <= end, let rawType = f.u16(UInt64(t)), let flags = f.u16(UInt64(t + 2)),
@@ -70,12 +76,18 @@ public struct Multiboot2Header: Sendable, Equatable {
             let payload = UInt64(t + 8)
             switch TagType(rawValue: rawType) {
             case .end?:
+                if requiresLoadBase && header.relocation == nil {
+                    throw .badMultiboot2("requires the load base address tag (21), given only to relocatable images")
+                }
                 return header
             case .informationRequest?:
                 var p = payload
                 while p + 4 <= UInt64(t) + UInt64(size) {
-                    if let request = f.u32(p), !providedInformation.contains(request), !optional {
-                        throw .badMultiboot2("requires boot information tag \(request), which swemu does not provide")
+                    if let request = f.u32(p), !optional {
+                        guard providedInformation.contains(request) else {
+                            throw .badMultiboot2("requires boot information tag \(request), which swemu does not provide")
+                        }
+                        if request == loadBaseInformation { requiresLoadBase = true }
                     }
                     p += 4
                 }
@@ -87,8 +99,15 @@ public struct Multiboot2Header: Sendable, Equatable {
             case .entryAddress?:
                 guard size >= 12, let e = f.u32(payload) else { throw .badMultiboot2("entry address tag too short") }
                 header.entry = e
-            case .consoleFlags?, .framebuffer?, .moduleAlignment?, .relocatable?:
-                break   // no modules; text console only; loaded at the preferred address
+            case .relocatable?:
+                guard size >= 24, let lo = f.u32(payload), let hi = f.u32(payload + 4), let align = f.u32(payload + 8),
+                      let raw = f.u32(payload + 12) else { throw .badMultiboot2("relocatable tag too short") }
+                guard let preference = Multiboot2Relocation.Preference(rawValue: raw) else {
+                    throw .badMultiboot2("relocatable tag preference \(raw) is not 0, 1 or 2")
+                }
+                header.relocation = Multiboot2Relocation(minAddress: lo, maxAddress: hi, align: align, preference: preference)
+            case .consoleFlags?, .framebuffer?, .moduleAlignment?:
+                break   // text console only; modules are page-aligned already
             case .efiBootServices?, .entryAddressEFI32?, .entryAddressEFI64?, nil:
                 if !optional { throw .badMultiboot2("requires header tag \(rawType), which swemu does not support") }
             }

@@ -13,14 +13,16 @@ public enum Multiboot2Loader {
         /// A copy of the RSDP, ACPI 1.0 part (20 bytes) and ACPI 2.0+ (the whole structure).
         case acpiOldRSDP = 14
         case acpiNewRSDP = 15
+        /// The image load base physical address, for an image with a relocatable tag (3.6.14).
+        case loadBaseAddress = 21
     }
 
     public static func load(_ bytes: [UInt8], header: Multiboot2Header, into memory: PhysicalMemory,
                             commandLine: String, acpiRSDP: [UInt8] = [],
                             modules: [BootModule] = []) throws(BootError) -> BootImage {
-        let pieces: [Multiboot1Loader.Piece]
+        var pieces: [Multiboot1Loader.Piece]
         var entry: UInt64
-        let format: String
+        var format: String
         if var a = header.addresses {
             if a.loadAddress == 0xFFFF_FFFF {
                 // -1: the file is loaded from its beginning.
@@ -37,22 +39,39 @@ public enum Multiboot2Loader {
             if let e = header.entry { entry = UInt64(e) }
             format = elf.is64Bit ? "Multiboot2 ELF64" : "Multiboot2 ELF32"
         }
+        var loadBase: UInt32?
+        if let r = header.relocation {
+            let loaded = pieces.filter { $0.memorySize > 0 }
+            let lo = loaded.map(\.address).min() ?? 0, hi = loaded.map(\.range.upperBound).max() ?? 0
+            guard let base = r.base(for: lo..<max(lo, hi), ramSize: memory.size) else {
+                throw .badMultiboot2("relocatable image (\(hi - lo) bytes) does not fit in RAM between min_addr "
+                                     + "0x\(UInt64(r.minAddress).hexDigits) and max_addr 0x\(UInt64(r.maxAddress).hexDigits)")
+            }
+            // Moving down subtracts modulo 2^64, which the additions below undo exactly.
+            let offset = base &- lo
+            for k in pieces.indices { pieces[k].address &+= offset }
+            entry &+= offset
+            loadBase = UInt32(truncatingIfNeeded: base)
+            if base != lo { format += ", relocated to 0x\(base.hexDigits)" }
+        }
         let ranges = try Multiboot1Loader.place(pieces, entry: entry, in: memory)
         let placed = try BootModule.place(modules, after: ranges, in: memory)
         let (info, gdt) = try writeInfo(memory: memory, occupied: ranges, commandLine: commandLine, acpiRSDP: acpiRSDP,
-                                        modules: placed)
+                                        modules: placed, loadBase: loadBase)
         return BootImage(format: format, entry: UInt32(entry), magic: Multiboot2Header.bootloaderMagic,
                          infoAddress: info, gdtAddress: gdt, loadedRanges: ranges)
     }
 
     /// The tag list (8-byte aligned, total_size first), then the GDT.
     static func writeInfo(memory: PhysicalMemory, occupied: [Range<UInt64>], commandLine: String,
-                          acpiRSDP: [UInt8] = [], modules: [BootModule.Placed] = []) throws(BootError) -> (info: UInt32, gdt: UInt32) {
+                          acpiRSDP: [UInt8] = [], modules: [BootModule.Placed] = [],
+                          loadBase: UInt32? = nil) throws(BootError) -> (info: UInt32, gdt: UInt32) {
         let map = E820Map(ramSize: memory.size)
         let size = 8 + 16 + commandLine.utf8.count + 1 + Multiboot1Loader.bootLoaderName.utf8.count + 1 + 16
             + 16 + 16 + 24 * map.entries.count + 8 + 8 + BootInfoBuilder.gdtSize + 16
             + (acpiRSDP.isEmpty ? 0 : 16 + 20 + 16 + acpiRSDP.count)
             + modules.reduce(0) { $0 + 16 + 8 + $1.string.utf8.count + 1 }
+            + (loadBase == nil ? 0 : 16)
         guard let base = BootInfoBuilder.place(size: size, avoiding: occupied, limit: E820Map.lowMemoryEnd,
                                                ramSize: memory.size) else {
             throw .doesNotFit(what: "boot information", start: 0, end: UInt64(size), ramSize: memory.size)
@@ -76,6 +95,7 @@ public enum Multiboot2Loader {
                 _ = b.appendString(m.string)
             }
         }
+        if let base = loadBase { tag(.loadBaseAddress) { $0.append32(base) } }
         tag(.basicMemory) { $0.append32(map.lowerKiB); $0.append32(map.upperKiB) }
         tag(.memoryMap) { b in
             b.append32(24)                    // entry_size
