@@ -29,6 +29,17 @@ struct InterruptEvent: Equatable {
     var source: EventSource
     /// RIP already points past the instruction (traps, software interrupts, interrupts).
     var trap: Bool
+
+    /// "#GP(0x43)", "INT 0x80", "interrupt 0x20", for the shutdown report.
+    var name: String {
+        switch source {
+        case .software, .privilegedSoftware: return vector == 1 ? "INT1" : "INT 0x\(String(vector, radix: 16))"
+        case .external: return vector == 2 ? "NMI" : "interrupt 0x\(String(vector, radix: 16))"
+        case .exception:
+            let code = errorCode.map { "(0x\(String($0, radix: 16)))" } ?? ""
+            return Fault(vector: vector, errorCode: errorCode).mnemonic + code
+        }
+    }
 }
 
 extension CPU {
@@ -61,6 +72,9 @@ extension CPU {
     /// Delivers an event, handling faults during delivery (SDM 6.15 table 6-5).
     func deliverEvent(_ first: InterruptEvent) -> DeliveryOutcome {
         var event = first
+        // The events that could not be delivered, for the shutdown report (empty, so no
+        // allocation, unless delivery faults).
+        var failed: [InterruptEvent] = []
         for _ in 0..<8 {
             do throws(Fault) {
                 try deliverThroughTable(event)
@@ -73,7 +87,12 @@ extension CPU {
                 if event.source != .software, (10...13).contains(f.vector) {
                     f.errorCode = (f.errorCode ?? 0) | 1
                 }
-                if event.source == .exception && event.vector == 8 { return .tripleFault(f) }
+                failed.append(event)
+                if event.source == .exception && event.vector == 8 {
+                    shutdownChain = failed.map(\.name) + [InterruptEvent(vector: f.vector, errorCode: f.errorCode,
+                                                                         source: .exception, trap: false).name]
+                    return .tripleFault(f)
+                }
                 let next: InterruptEvent
                 if event.source == .exception && CPU.causesDoubleFault(first: event.vector, second: f.vector) {
                     next = InterruptEvent(vector: 8, errorCode: 0, source: .exception, trap: false)

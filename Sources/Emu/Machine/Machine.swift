@@ -259,6 +259,14 @@ public final class Machine {
 
     /// The hot loop: one instruction, then one test of the attention word and HLT. No
     /// allocation, closure or existential call per instruction (DESIGN.md, hot path rules).
+    /// The exit for a shutdown whose last fault is `last`. The CPU's chain is used only when it
+    /// ends with that fault (a VMX abort shuts down without a delivery chain).
+    func shutdown(_ cpu: CPU, _ last: Fault) -> MachineExit {
+        let name = InterruptEvent(vector: last.vector, errorCode: last.errorCode, source: .exception, trap: false).name
+        let chain = cpu.shutdownChain.last == name ? cpu.shutdownChain : [name]
+        return .shutdown(fault: last, chain: chain, state: CPUStateSummary(cpu))
+    }
+
     /// The inner loop runs to the next deadline: `end`, the next output flush or the clock's
     /// next event, whichever comes first.
     ///
@@ -283,7 +291,7 @@ public final class Machine {
                 switch acceptInterrupt(cpu, apic) {
                 case .idle: attention.pending &= ~Attention.interrupt
                 case .pending: break
-                case .shutdown(let last): return .exit(.shutdown(fault: last, state: CPUStateSummary(cpu)))
+                case .shutdown(let last): return .exit(shutdown(cpu, last))
                 }
             }
             if apic.waitingForSIPI { return .stuck }
@@ -303,9 +311,7 @@ public final class Machine {
                     }
                 } catch {
                     // Deliver through the IDT (or IVT); only a triple fault ends the machine.
-                    if case .tripleFault(let last) = cpu.deliver(error) {
-                        return .exit(.shutdown(fault: last, state: CPUStateSummary(cpu)))
-                    }
+                    if case .tripleFault(let last) = cpu.deliver(error) { return .exit(shutdown(cpu, last)) }
                 }
                 if attention.pending & (Attention.debugExit | Attention.platform) != 0 {
                     if let v = attention.debugExitValue { return .exit(.debugExit(value: v)) }

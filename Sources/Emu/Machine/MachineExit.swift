@@ -15,7 +15,8 @@
 public enum MachineExit: Sendable, Equatable {
     case debugExit(value: UInt32)
     /// The CPU shut down: a triple fault, reported with the last fault of the chain.
-    case shutdown(fault: Fault, state: CPUStateSummary)
+    /// `chain` names the events whose delivery failed, then `fault`.
+    case shutdown(fault: Fault, chain: [String], state: CPUStateSummary)
     /// HLT with nothing left to wake the CPU.
     case halted(state: CPUStateSummary)
     case cycleBudgetExhausted(cycles: UInt64, state: CPUStateSummary)
@@ -47,9 +48,10 @@ public enum MachineExit: Sendable, Equatable {
     public var report: String? {
         switch self {
         case .debugExit, .powerOff: return nil
-        case .shutdown(let fault, let s):
+        case .shutdown(let fault, let chain, let s):
             let code = fault.errorCode.map { "(0x\(String($0, radix: 16)))" } ?? ""
-            return "triple fault: \(fault.mnemonic)\(code) (vector \(fault.vector)) could not be delivered at \(s)"
+            let events = chain.count > 1 ? " (\(chain.joined(separator: " -> ")))" : ""
+            return "triple fault: \(fault.mnemonic)\(code) (vector \(fault.vector)) could not be delivered\(events) at \(s)"
         case .halted(let s):
             return "guest halted with \(s.interruptsEnabled ? "no interrupt source" : "interrupts disabled") at \(s)"
         case .cycleBudgetExhausted(let cycles, let s):

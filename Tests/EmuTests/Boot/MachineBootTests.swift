@@ -72,16 +72,20 @@ import Testing
 
     /// The Multiboot entry state has IDTR = 0:3FF over zeroed memory, so every gate is invalid:
     /// #UD -> #GP(6*8+2+EXT) -> #GP(13*8+2+EXT) is contributory after contributory -> #DF ->
-    /// #GP(8*8+2+EXT) while delivering #DF -> shutdown (SDM vol. 3, 6.13 and 6.15, table 6-5).
+    /// #GP(8*8+2+EXT) while delivering #DF -> shutdown (SDM vol. 3, 6.13 and 6.15, table 6-5):
+    /// #UD's gate is not usable (#GP(6*8+2+EXT)), #UD being benign that #GP is delivered next, its
+    /// gate fails too (#GP(13*8+2+EXT), contributory after contributory: #DF), and #DF's gate fails.
     @Test func aFaultWithoutUsableGatesTripleFaults() throws {
         let (m, _) = try machine()
         try m.load(TestImages.kludge(code: [0x90, 0x0F, 0x0B]), name: "t")   // nop; ud2
         let exit = m.run()
-        guard case .shutdown(let fault, let state) = exit else { Issue.record("got \(exit)"); return }
+        guard case .shutdown(let fault, let chain, let state) = exit else { Issue.record("got \(exit)"); return }
         #expect(fault == .generalProtection(0x43))
+        #expect(chain == ["#UD", "#GP(0x33)", "#DF(0x0)", "#GP(0x43)"])
         #expect(state.rip == 0x10_0021)
         #expect(exit.status == 4)
-        #expect(exit.report == "triple fault: #GP(0x43) (vector 13) could not be delivered at RIP=0x100021 CR0=0x11 CR3=0x0 CR4=0x0 EFER=0x0")
+        #expect(exit.report == "triple fault: #GP(0x43) (vector 13) could not be delivered (#UD -> #GP(0x33) -> #DF(0x0) -> #GP(0x43)) "
+                + "at RIP=0x100021 CR0=0x11 CR3=0x0 CR4=0x0 EFER=0x0")
     }
 
     @Test func aSegmentLimitFaultAlsoEndsInShutdown() throws {
@@ -89,8 +93,9 @@ import Testing
         // mov eax, [0xFFFFFFFF]: the last three bytes lie past DS's limit: #GP(0), then as above.
         try m.load(TestImages.kludge(code: [0x8B, 0x05, 0xFF, 0xFF, 0xFF, 0xFF]), name: "t")
         let exit = m.run()
-        guard case .shutdown(let fault, let state) = exit else { Issue.record("got \(exit)"); return }
+        guard case .shutdown(let fault, let chain, let state) = exit else { Issue.record("got \(exit)"); return }
         #expect(fault == .generalProtection(0x43))
+        #expect(chain == ["#GP(0x0)", "#DF(0x0)", "#GP(0x43)"])   // the #GP(0x6b) of #GP(0x0)'s gate became the #DF
         #expect(state.rip == 0x10_0020)
     }
 
