@@ -314,6 +314,17 @@ extension CPU {
         }
     }
 
+    /// RDRAND with "RDRAND exiting", RDSEED with "RDSEED exiting" (25.1.3, after the #UD
+    /// checks): the instruction information (28.2.5) names the destination register (6:3) and
+    /// the operand size (12:11: 0 16-bit, 1 32-bit, 2 64-bit).
+    func vmxRandomNumberExit(_ i: Instruction) throws(Fault) {
+        let rdrand = i.op == .rdrand
+        guard vmx.secondary.contains(rdrand ? .rdrandExiting : .rdseedExiting) else { return }
+        let size: UInt64 = i.size == 2 ? 0 : i.size == 4 ? 1 : 2
+        try vmExitForInstruction(i, rdrand ? .rdrand : .rdseed,
+                                 instructionInformation: UInt64(i.rm & 0xF) << 3 | size << 11)
+    }
+
     /// INT3 and INTO raise software exceptions (type 6) that the exception bitmap intercepts;
     /// the exit reports the instruction length (28.2.2, 28.2.4).
     func vmxSoftwareException(_ i: Instruction, vector: UInt8) throws(Fault) {
