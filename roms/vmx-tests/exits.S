@@ -7,6 +7,8 @@
     .globl g_cpuid, g_hlt, g_invlpg, g_rdtsc, g_to_cr3, g_from_cr3, g_to_cr0, g_to_cr4, g_clts
     .globl g_lmsw, g_to_cr8, g_from_cr8, g_to_dr7, g_from_dr0, g_out_imm, g_in_dx, g_in_dx_word
     .globl g_rep_outsb, g_rdmsr, g_wrmsr, g_ud2, g_read, g_nops, guest_vectors
+    .globl g_rdrand_flags, g_rdrand, g_rdseed_cx, g_rdrand_r9d, g_pause_loop, g_pause_loop_pause
+    .globl g_pause_spaced, g_pause_spaced_pause
 g_cpuid:     cpuid
              vmcall
 g_hlt:       hlt
@@ -59,6 +61,34 @@ g_read:      mov (%rbx), %rax
              vmcall
 g_nops:      nop
              nop
+             vmcall
+/* All six status flags set, RDRAND RBX, RAX <- RFLAGS. */
+g_rdrand_flags: pushq $0x8D7
+             popfq
+g_rdrand:    rdrand %rbx
+             pushfq
+             popq %rax
+             vmcall
+g_rdseed_cx: rdseed %cx
+             vmcall
+g_rdrand_r9d: rdrand %r9d
+             vmcall
+/* RBX PAUSEs back to back (RCX counts down), then VMCALL. */
+g_pause_loop: mov %rbx, %rcx
+g_pause_loop_pause:
+             pause
+             dec %rcx
+             jnz g_pause_loop_pause
+             vmcall
+/* RBX PAUSEs, each followed by a delay loop of RDX iterations, then VMCALL. */
+g_pause_spaced: mov %rbx, %rcx
+g_pause_spaced_pause:
+             pause
+             mov %edx, %esi
+1:           dec %esi
+             jnz 1b
+             dec %rcx
+             jnz g_pause_spaced_pause
              vmcall
 
     .align 16

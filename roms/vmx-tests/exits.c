@@ -23,6 +23,11 @@ const uint64_t bench_default_iterations = 1;
 #define IO_BITMAP_B 0x2002
 #define MSR_BITMAP 0x2004
 #define TSC_OFFSET 0x2010
+#define TSC_MULTIPLIER 0x2032
+#define SECONDARY 0x401E
+#define PLE_GAP 0x4020
+#define PLE_WINDOW 0x4022
+#define EXIT_INSTRUCTION_INFO 0x440E
 #define CR0_MASK 0x6000
 #define CR4_MASK 0x6002
 #define CR0_SHADOW 0x6004
@@ -38,14 +43,16 @@ extern void g_cpuid(void), g_hlt(void), g_invlpg(void), g_rdtsc(void), g_to_cr3(
     g_from_cr3(void), g_to_cr0(void), g_to_cr4(void), g_clts(void), g_lmsw(void), g_to_cr8(void),
     g_from_cr8(void), g_to_dr7(void), g_from_dr0(void), g_out_imm(void), g_in_dx(void),
     g_in_dx_word(void), g_rep_outsb(void), g_rdmsr(void), g_wrmsr(void), g_ud2(void),
-    g_read(void), g_nops(void), guest_vectors(void);
+    g_read(void), g_nops(void), guest_vectors(void), g_rdrand_flags(void), g_rdrand(void),
+    g_rdseed_cx(void), g_rdrand_r9d(void), g_pause_loop(void), g_pause_loop_pause(void),
+    g_pause_spaced(void), g_pause_spaced_pause(void);
 
 static uint8_t io_a[4096] __attribute__((aligned(4096)));
 static uint8_t io_b[4096] __attribute__((aligned(4096)));
 static uint8_t msr_bitmap[4096] __attribute__((aligned(4096)));
 static uint64_t guest_idt[512] __attribute__((aligned(4096)));
 static struct guest_regs g;
-static uint64_t guest_rsp, primary0, pin0, exit0, primary_allowed, pin_allowed, exit_allowed;
+static uint64_t guest_rsp, primary0, pin0, exit0, primary_allowed, pin_allowed, exit_allowed, secondary_allowed;
 static uint8_t out_bytes[2] = { 'o', 'k' };
 
 static uint64_t pa(const void *p) { return (uint64_t)(uintptr_t)p; }
@@ -64,6 +71,20 @@ static int primary(uint32_t bits) {
     if ((bits & primary_allowed) != bits) return 0;
     vmwrite(PRIMARY, primary0 | bits);
     return 1;
+}
+
+/* The primary controls `bits` plus "activate secondary controls", and the secondary controls
+   `bits2`; 0 if any of them is not allowed. */
+static int secondary(uint32_t bits, uint32_t bits2) {
+    if ((bits2 & secondary_allowed) != bits2 || !primary(bits | 1u << 31)) return 0;
+    vmwrite(SECONDARY, bits2);
+    return 1;
+}
+
+static uint64_t rdtsc(void) {
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
 }
 
 /* One exit check: the basic reason, the qualification (unless ~0), the instruction length
@@ -101,6 +122,7 @@ uint64_t bench_run(uint64_t iterations) {
     primary_allowed = rdmsr(true_ctls ? 0x48E : 0x482) >> 32;
     pin_allowed = rdmsr(true_ctls ? 0x48D : 0x481) >> 32;
     exit_allowed = rdmsr(true_ctls ? 0x48F : 0x483) >> 32;
+    secondary_allowed = primary_allowed >> 31 ? rdmsr(0x48B) >> 32 : 0;
     primary0 = vmread(PRIMARY);
     pin0 = vmread(PIN);
     exit0 = vmread(EXIT_CONTROLS);
@@ -301,6 +323,96 @@ uint64_t bench_run(uint64_t iterations) {
         wrmsr(0x80B, 0);
         vmwrite(GUEST_RFLAGS, 2);
     }
+
+    /* RDRAND and RDSEED (SDM vol. 2): CF = 1 on success, OF SF ZF AF PF cleared. "RDRAND exiting"
+       and "RDSEED exiting" (25.1.3: reasons 57 and 61); instruction information (27.2.5, table
+       "... for RDRAND and RDSEED"): destination register in bits 6:3, operand size in 12:11
+       (0 16-bit, 1 32-bit, 2 64-bit); the other bits are undefined. */
+    uint32_t leaf1[4], leaf7[4];
+    cpuid(1, 0, leaf1);
+    cpuid(7, 0, leaf7);
+    int has_rdrand = leaf1[2] >> 30 & 1, has_rdseed = leaf7[1] >> 18 & 1;
+    if (has_rdrand) {
+        reason = run(g_rdrand_flags, 0, 0);
+        check("RDRAND: CF = 1, OF SF ZF AF PF = 0", reason == 18 && (g.rax & FLAGS_ARITH) == FLAG_CF, reason == 18 ? g.rax : reason);
+    }
+    if (has_rdrand && secondary(0, 1 << 11)) {
+        expect_exit("RDRAND exiting: RDRAND RBX, reason 57, length 4", run(g_rdrand, 0, 0), 57, ~0ULL, 4);
+        uint64_t info = vmread(EXIT_INSTRUCTION_INFO);
+        check("RDRAND RBX: instruction information register 3, 64-bit", (info & 0x1878) == (3 << 3 | 2 << 11), info);
+        expect_exit("RDRAND exiting: RDRAND R9D, reason 57, length 4", run(g_rdrand_r9d, 0, 0), 57, ~0ULL, 4);
+        info = vmread(EXIT_INSTRUCTION_INFO);
+        check("RDRAND R9D: instruction information register 9, 32-bit", (info & 0x1878) == (9 << 3 | 1 << 11), info);
+    }
+    if (has_rdseed && secondary(0, 1 << 16)) {
+        expect_exit("RDSEED exiting: RDSEED CX, reason 61, length 4", run(g_rdseed_cx, 0, 0), 61, ~0ULL, 4);
+        uint64_t info = vmread(EXIT_INSTRUCTION_INFO);
+        /* Bochs 2.7 reports operand size 1 here (it takes the address size). */
+        check("RDSEED CX: instruction information register 1, 16-bit", (info & 0x1878) == (1 << 3 | 0 << 11), info);
+        if (has_rdrand) {
+            reason = run(g_rdrand, 0, 0);
+            check("RDSEED exiting alone: RDRAND does not exit", reason == 18, reason);
+        }
+    }
+
+    /* PAUSE-loop exiting (25.1.3 "PAUSE", CPL 0): a PAUSE more than PLE_Gap TSC ticks after the
+       previous one (or the first after VM entry) starts a loop; a PAUSE more than PLE_Window
+       ticks after that start exits (reason 40). "PAUSE exiting" takes precedence. */
+    if (secondary(0, 1 << 10)) {
+        vmwrite(PLE_GAP, 1000);
+        vmwrite(PLE_WINDOW, 20000);
+        uint64_t t0 = rdtsc();
+        reason = run(g_pause_loop, 1000000, 0);
+        uint64_t t1 = rdtsc();
+        check("PAUSE-loop exiting: reason 40 at a PAUSE of the loop", reason == 40 && vmread(GUEST_RIP) == pa(g_pause_loop_pause) && g.rcx > 0 && g.rcx < 1000000, reason == 40 ? g.rcx : reason);
+        check("PAUSE-loop exiting: not before PLE_Window ticks", t1 - t0 > 20000, t1 - t0);
+        uint64_t left = g.rcx;
+        reason = vmx_run(&g);                      /* VMRESUME at the PAUSE */
+        check("PAUSE-loop exiting: the first PAUSE after VM entry starts a new window", reason == 40 && g.rcx < left, reason == 40 ? left - g.rcx : reason);
+        vmwrite(PLE_GAP, 50);
+        vmwrite(PLE_WINDOW, 1000);
+        reason = run(g_pause_spaced, 200, 1000);
+        check("PAUSE-loop exiting: no exit when the PAUSEs are further apart than PLE_Gap", reason == 18, reason);
+        vmwrite(PLE_GAP, 100000);
+        reason = run(g_pause_spaced, 200, 1000);
+        check("PAUSE-loop exiting: the same loop exits with a larger PLE_Gap", reason == 40 && vmread(GUEST_RIP) == pa(g_pause_spaced_pause) && g.rcx < 200, reason == 40 ? g.rcx : reason);
+        vmwrite(PLE_WINDOW, 100000000);
+        if (secondary(1u << 30, 1 << 10)) {
+            expect_exit("PAUSE exiting takes precedence over PAUSE-loop exiting: the first PAUSE exits", run(g_pause_loop, 1000, 0), 40, ~0ULL, 2);
+            check("PAUSE exiting: RIP at the first PAUSE", vmread(GUEST_RIP) == pa(g_pause_loop_pause) && g.rcx == 1000, g.rcx);
+        }
+        vmwrite(PLE_GAP, 0);
+        vmwrite(PLE_WINDOW, 0);
+    }
+
+    /* TSC scaling (24.6.5, 25.3): with "use TSC offsetting" and "use TSC scaling", guest reads of
+       the TSC return ((TSC * multiplier) >> 48) + offset. */
+    if (secondary(1 << 3, 1 << 25)) {
+        vmwrite(TSC_OFFSET, 0);
+        vmwrite(TSC_MULTIPLIER, 2ULL << 48);
+        uint64_t t0 = rdtsc();
+        reason = run(g_rdtsc, 0, 0);
+        uint64_t t1 = rdtsc();
+        check("TSC scaling: guest RDTSC = host TSC * 2 (multiplier 2 << 48)", reason == 18 && g.rax >= 2 * t0 && g.rax <= 2 * t1, g.rax);
+        uint64_t offset = 1ULL << 50;
+        vmwrite(TSC_MULTIPLIER, 1ULL << 47);
+        vmwrite(TSC_OFFSET, offset);
+        t0 = rdtsc();
+        reason = run(g_rdtsc, 0, 0);
+        t1 = rdtsc();
+        check("TSC scaling: multiplier 1 << 47 (0.5) with an offset: TSC / 2 + offset", reason == 18 && g.rax >= t0 / 2 + offset && g.rax <= t1 / 2 + offset, g.rax);
+        if (secondary(1 << 3 | 1 << 28, 1 << 25)) {       /* the MSR bitmap lets RDMSR 10H through */
+            t0 = rdtsc();
+            reason = run(g_rdmsr, 0x10, 0);
+            t1 = rdtsc();
+            uint64_t v = g.rdx << 32 | (uint32_t)g.rax;
+            check("TSC scaling: guest RDMSR IA32_TSC = TSC / 2 + offset", reason == 18 && v >= t0 / 2 + offset && v <= t1 / 2 + offset, v);
+        }
+        vmwrite(TSC_OFFSET, 0);
+        vmwrite(TSC_MULTIPLIER, 1ULL << 48);
+    }
+    vmwrite(SECONDARY, 0);
+    primary(0);
 
     /* Event injection (26.6): the guest handler reports the vector and its stack. */
     uint64_t rip = pa(g_nops);

@@ -94,6 +94,9 @@ public final class CPU {
     public var nmiBlocked = false
     /// Called for CPUID (leaf in EAX, subleaf in ECX): the CPU model fills it.
     public var cpuidModel: CPUIDModel
+    /// RDRAND and RDSEED draw from it (CPU/DigitalRandomNumberGenerator.swift); it starts at
+    /// construction, and `reset()` (RESET, INIT) does not rewind it.
+    public var randomNumberGenerator = DigitalRandomNumberGenerator()
     /// This processor's local APIC (Devices/LocalAPIC.swift): IA32_APIC_BASE, the x2APIC MSRs,
     /// IA32_TSC_DEADLINE and CR8 reach it. Nil for a CPU without a machine (unit tests).
     public var localAPIC: LocalAPIC?

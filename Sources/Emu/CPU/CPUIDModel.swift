@@ -7,11 +7,13 @@
 /// - set: the integer core (CX8, CMOV, TSC, CX16, MOVBE, POPCNT, LZCNT, BMI1, BMI2, ADX, ERMS,
 ///   LAHF/SAHF in 64-bit mode, PREFETCHW as a hint), the system architecture of issue 4 (VME,
 ///   DE, PSE, PSE-36, PAE, PGE, PAT, MTRR, MSR, SEP, SYSCALL, NX, 1 GiB pages, RDTSCP, LM, FSGSBASE,
-///   SMEP, SMAP, MONITOR/MWAIT; on the Intel model PCID, INVPCID and PKU as Skylake-SP has them;
-///   on the AMD model RDPID and the LOCK MOV CR0 alias of CR8 as Zen 2 has them), the speculation
-///   controls (there is no speculation, so they are plain storage) and the invariant TSC.
+///   SMEP, SMAP, MONITOR/MWAIT, RDRAND and RDSEED (both parts have them; swemu's generator is
+///   deterministic, CPU/DigitalRandomNumberGenerator.swift); on the Intel model PCID, INVPCID
+///   and PKU as Skylake-SP has them; on the AMD model RDPID and the LOCK MOV CR0 alias of CR8
+///   as Zen 2 has them), the speculation controls (there is no speculation, so they are plain
+///   storage) and the invariant TSC.
 /// - clear until their issues land: FPU, MMX, FXSR, SSE*, AVX*, XSAVE/OSXSAVE (so leaf 0Dh is
-///   all zero and XCR0 cannot be written), CLFLUSH, RDRAND, MCE/MCA,
+///   all zero and XCR0 cannot be written), CLFLUSH, MCE/MCA,
 ///   UMIP (SLDT/STR must check it first), LA57 (neither part has it), and the
 ///   virtualisation bits: CPUID.1:ECX.VMX and 8000_0001h:ECX.SVM stay clear until the VMX and
 ///   SVM issues set `vmx` / `svm`.
@@ -44,6 +46,9 @@ public struct CPUIDModel: Sendable {
     public let umip = false
     public let la57 = false
     public let xsave = false
+    /// RDRAND (leaf 1 ECX[30]) and RDSEED (leaf 7 EBX[18]).
+    public let rdrand = true
+    public let rdseed = true
     /// LOCK MOV CR0 means MOV CR8 (AMD AltMovCr8).
     public let altMovCR8: Bool
     /// Number of variable-range MTRRs (IA32_MTRRCAP.VCNT).
@@ -120,6 +125,7 @@ public struct CPUIDModel: Sendable {
         if x2APIC { c |= 1 << 21 }
         if tscDeadline { c |= 1 << 24 }
         if xsave { c |= 1 << 26 }
+        if rdrand { c |= 1 << 30 }
         return c
     }
 
@@ -129,12 +135,13 @@ public struct CPUIDModel: Sendable {
             | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 17) | (localAPIC ? 1 << 9 : 0)
     }
 
-    /// FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, ADX, SMAP.
+    /// FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, RDSEED, ADX, SMAP.
     var leaf7EBX: UInt32 {
         var b: UInt32 = (1 << 3) | (1 << 8) | (1 << 9) | (1 << 19)
         if fsgsbase { b |= 1 << 0 }
         if smep { b |= 1 << 7 }
         if invpcid { b |= 1 << 10 }
+        if rdseed { b |= 1 << 18 }
         if smap { b |= 1 << 20 }
         return b
     }

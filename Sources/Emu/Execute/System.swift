@@ -7,6 +7,7 @@ extension CPU {
             if cpl != 0 { throw .generalProtection(0) }
             if vmx.nonRoot { try vmxHLT(i) }
             halted = true
+        case .rdrand, .rdseed: try executeRandomNumber(i)
         default:
             throw .invalidOpcode
         }

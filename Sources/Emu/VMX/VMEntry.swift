@@ -53,6 +53,9 @@ extension CPU {
         vmx.cr0Shadow = vmx.read(.cr0ReadShadow)
         vmx.cr4Shadow = vmx.read(.cr4ReadShadow)
         vmx.tscOffset = vmx.primary.contains(.useTSCOffsetting) ? vmx.read(.tscOffset) : 0
+        vmx.tscMultiplier = vmx.primary.contains(.useTSCOffsetting) && vmx.secondary.contains(.useTSCScaling)
+            ? vmx.read(.tscMultiplier) : nil
+        vmx.lastPauseCycle = nil
         vmx.eptPointer = vmx.read(.eptPointer)
     }
 

@@ -75,12 +75,12 @@ extension CPU {
     }
 
     /// RDTSC and RDTSCP: #UD for RDTSCP without "enable RDTSCP", #GP with CR4.TSD at CPL > 0,
-    /// then "RDTSC exiting", else the TSC plus the TSC offset (25.3).
+    /// then "RDTSC exiting", else the TSC, offset and scaled (TSCOffsettingAndScaling.swift).
     func vmxRDTSC(_ i: Instruction) throws(Fault) {
         if i.op == .rdtscp && !vmx.secondary.contains(.enableRDTSCP) { throw .invalidOpcode }
         if cr4 & 0x4 != 0 && cpl != 0 { throw .generalProtection(0) }
         if vmx.primary.contains(.rdtscExiting) { try vmExitForInstruction(i, i.op == .rdtscp ? .rdtscp : .rdtsc) }
-        let t = tsc &+ vmx.tscOffset
+        let t = vmxGuestTSC(tsc)
         registers[0] = t & 0xFFFF_FFFF
         registers[2] = t >> 32
         if i.op == .rdtscp { registers[1] = tscAux & 0xFFFF_FFFF }
@@ -110,10 +110,9 @@ extension CPU {
         try vmExitForInstruction(i, reason, qualification: displacementQualification(i), instructionInformation: info)
     }
 
-    /// RDMSR of IA32_TSC returns the TSC plus the TSC offset when "use TSC offsetting" is 1
-    /// (25.3; `vmx.tscOffset` is 0 otherwise).
+    /// RDMSR of IA32_TSC returns the TSC as RDTSC does (25.3).
     func vmxRDMSRValue(_ index: UInt32, _ value: UInt64) -> UInt64 {
-        index == 0x10 ? value &+ vmx.tscOffset : value
+        index == MSR.tsc ? vmxGuestTSC(value) : value
     }
 
     /// RDMSR/WRMSR (after the CPL check): MSR bitmaps or, without them, always (25.1.3).
@@ -300,7 +299,7 @@ extension CPU {
     // MARK: Other instructions
 
     /// Instructions whose exit depends on one control and carries no qualification: WBINVD,
-    /// INVD (always), XSETBV (always), RDPMC, MONITOR, MWAIT, PAUSE.
+    /// INVD (always), XSETBV (always), RDPMC, MONITOR, MWAIT; PAUSE (PauseLoopExiting.swift).
     func vmxSimpleExit(_ i: Instruction) throws(Fault) {
         switch i.op {
         case .wbinvd: if vmx.secondary.contains(.wbinvdExiting) { try vmExitForInstruction(i, .wbinvdOrWBNOINVD) }
@@ -309,9 +308,20 @@ extension CPU {
         case .rdpmc: if vmx.primary.contains(.rdpmcExiting) { try vmExitForInstruction(i, .rdpmc) }
         case .monitor: if vmx.primary.contains(.monitorExiting) { try vmExitForInstruction(i, .monitor) }
         case .mwait: if vmx.primary.contains(.mwaitExiting) { try vmExitForInstruction(i, .mwait) }
-        case .pause: if vmx.primary.contains(.pauseExiting) { try vmExitForInstruction(i, .pause) }
+        case .pause: try vmxPause(i)
         default: break
         }
+    }
+
+    /// RDRAND with "RDRAND exiting", RDSEED with "RDSEED exiting" (25.1.3, after the #UD
+    /// checks): the instruction information (28.2.5) names the destination register (6:3) and
+    /// the operand size (12:11: 0 16-bit, 1 32-bit, 2 64-bit).
+    func vmxRandomNumberExit(_ i: Instruction) throws(Fault) {
+        let rdrand = i.op == .rdrand
+        guard vmx.secondary.contains(rdrand ? .rdrandExiting : .rdseedExiting) else { return }
+        let size: UInt64 = i.size == 2 ? 0 : i.size == 4 ? 1 : 2
+        try vmExitForInstruction(i, rdrand ? .rdrand : .rdseed,
+                                 instructionInformation: UInt64(i.rm & 0xF) << 3 | size << 11)
     }
 
     /// INT3 and INTO raise software exceptions (type 6) that the exception bitmap intercepts;

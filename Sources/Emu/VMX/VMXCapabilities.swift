@@ -2,11 +2,11 @@
 /// appendix A). Everything advertised here is what swemu implements for issue 6 (VM entry/exit,
 /// EPT, VPID, unrestricted guest, preemption timer, I/O and MSR bitmaps, TPR shadow, APIC-access
 /// and x2APIC-mode virtualization, APIC-register virtualization, virtual-interrupt delivery,
-/// posted interrupts, EPTP switching, descriptor-table exiting, VMCS shadowing).
+/// posted interrupts, EPTP switching, descriptor-table exiting, VMCS shadowing, PAUSE-loop
+/// exiting, RDRAND and RDSEED exiting, TSC scaling).
 ///
-/// Not advertised: RDRAND and RDSEED exiting (the CPU models have neither instruction), PML, #VE,
-/// PAUSE-loop exiting, TSC scaling, XSAVES, SGX, PT, CET, tertiary and secondary VM-exit
-/// controls, IA32_PERF_GLOBAL_CTRL loading, dual-monitor SMM treatment, 5-level EPT.
+/// Not advertised: PML, #VE, XSAVES, SGX, PT, CET, tertiary and secondary VM-exit controls,
+/// IA32_PERF_GLOBAL_CTRL loading, dual-monitor SMM treatment, 5-level EPT.
 public struct VMXCapabilities: Sendable, Equatable {
     /// VMCS revision identifier (IA32_VMX_BASIC[30:0]); "SW" in ASCII.
     public var revisionIdentifier: UInt32 = 0x0000_5357
@@ -24,8 +24,8 @@ public struct VMXCapabilities: Sendable, Equatable {
     public var secondaryProcessorBased: SecondaryProcessorBasedControls = [
         .virtualizeAPICAccesses, .enableEPT, .descriptorTableExiting, .enableRDTSCP,
         .virtualizeX2APICMode, .enableVPID, .wbinvdExiting, .unrestrictedGuest,
-        .apicRegisterVirtualization, .virtualInterruptDelivery, .enableINVPCID, .enableVMFunctions,
-        .vmcsShadowing,
+        .apicRegisterVirtualization, .virtualInterruptDelivery, .pauseLoopExiting, .rdrandExiting,
+        .enableINVPCID, .enableVMFunctions, .vmcsShadowing, .rdseedExiting, .useTSCScaling,
     ]
     public var vmExit: VMExitControls = [.saveDebugControls, .hostAddressSpaceSize,
                                          .acknowledgeInterruptOnExit, .saveIA32PAT, .loadIA32PAT,

@@ -47,6 +47,13 @@ public struct VMXState {
     public var cr4Shadow: UInt64 = 0
     /// The VMCS TSC offset when "use TSC offsetting" is 1, else 0.
     public var tscOffset: UInt64 = 0
+    /// The VMCS TSC multiplier when "use TSC offsetting" and "use TSC scaling" are both 1, else
+    /// nil (VMX/TSCOffsettingAndScaling.swift).
+    public var tscMultiplier: UInt64? = nil
+    /// PAUSE-loop exiting (VMX/PauseLoopExiting.swift): the cycle of the last PAUSE at CPL 0
+    /// since VM entry (nil before the first one) and of the PAUSE that began the current loop.
+    public var lastPauseCycle: UInt64? = nil
+    public var pauseLoopStartCycle: UInt64 = 0
     /// The preemption timer expires when `cycles >> rate` reaches this value (SDM 26.7.4).
     public var preemptionTimerExpiry: UInt64 = .max
     /// The monitor trap flag: an MTF VM exit is due after the next instruction boundary.

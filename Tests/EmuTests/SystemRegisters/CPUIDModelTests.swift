@@ -36,7 +36,8 @@ import Testing
                 #expect(d & 1 << UInt32(bit) != 0, "\(vendor) EDX bit \(bit)")
             }
             #expect((c & 1 << 5 != 0) == (vendor == .intel))           // VMX on the Intel model only
-            #expect(c & (1 << 0 | 1 << 9 | 1 << 19 | 1 << 20 | 1 << 26 | 1 << 27 | 1 << 28 | 1 << 30) == 0)
+            #expect(c & (1 << 0 | 1 << 9 | 1 << 19 | 1 << 20 | 1 << 26 | 1 << 27 | 1 << 28) == 0)
+            #expect(c & 1 << 30 != 0)                                  // RDRAND (Skylake-SP and Zen 2)
             #expect(c & (1 << 13 | 1 << 22 | 1 << 23 | 1 << 3) == (1 << 13 | 1 << 22 | 1 << 23 | 1 << 3))
             #expect(c & 1 << 17 == (vendor == .intel ? 1 << 17 : 0))   // PCID
             #expect(b >> 24 == 0 && (b >> 8) & 0xFF == 8)
@@ -46,8 +47,8 @@ import Testing
     @Test func leaf7AndExtendedFeatures() {
         let intel = systemMachine(.long64)
         let (_, b, c, d) = intel.cpuid(7)
-        let ebx: UInt32 = 1 << 0 | 1 << 3 | 1 << 7 | 1 << 8 | 1 << 9 | 1 << 10 | 1 << 19 | 1 << 20
-        #expect(b == ebx)                                              // no AVX2, no RDSEED, no CLFLUSHOPT
+        let ebx: UInt32 = 1 << 0 | 1 << 3 | 1 << 7 | 1 << 8 | 1 << 9 | 1 << 10 | 1 << 18 | 1 << 19 | 1 << 20
+        #expect(b == ebx)                                              // RDSEED; no AVX2, no CLFLUSHOPT
         #expect(c == 1 << 3)                                           // PKU; OSPKE while CR4.PKE = 0
         #expect(d == 1 << 26 | 1 << 27 | 1 << 29 | 1 << 31)
         let e1 = intel.cpuid(0x8000_0001)

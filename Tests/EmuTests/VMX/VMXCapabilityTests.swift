@@ -53,6 +53,8 @@ import Testing
         let secondary = SecondaryProcessorBasedControls(rawValue: UInt32(msr(0x48B) >> 32))
         #expect(secondary.contains([.enableEPT, .enableVPID, .unrestrictedGuest, .enableVMFunctions]))
         #expect(secondary.contains(.vmcsShadowing))
+        #expect(secondary.contains([.pauseLoopExiting, .rdrandExiting, .rdseedExiting, .useTSCScaling]))
+        #expect(!secondary.contains([.enablePML]) && !secondary.contains(.enableXSAVESXRSTORS))
         #expect(UInt32(truncatingIfNeeded: msr(0x48B)) == 0)
         let exit = VMExitControls(rawValue: UInt32(msr(0x483) >> 32))
         #expect(exit.contains([.hostAddressSpaceSize, .loadIA32EFER, .saveVMXPreemptionTimerValue]))
@@ -83,8 +85,8 @@ import Testing
     }
 
     @Test func vmcsEnumIsHighestSupportedIndex() {
-        // The highest index of the supported fields is the VMX-preemption timer value (482EH).
-        #expect(msr(0x48A) == 0x17 << 1)
+        // The highest index of the supported fields is the TSC multiplier's (2032H: index 19H).
+        #expect(msr(0x48A) == 0x19 << 1)
         for e in VMCSField.catalog where caps.supports(e.feature) {
             #expect(UInt64(e.field.index) << 1 <= msr(0x48A))
         }
@@ -117,6 +119,7 @@ import Testing
         #expect(!c.supports(.xssExitingBitmap))
         #expect(c.supports(.vmreadBitmapAddress))
         #expect(!c.supports(.pmlAddress))
+        #expect(c.supports(.pleGap) && c.supports(.pleWindow) && c.supports(.tscMultiplier))
         #expect(!c.supports(.guestIA32PerfGlobalCtrl))
         #expect(!c.supports(.tertiaryProcessorBasedVMExecutionControls))
         #expect(!c.supports(.guestSSP))
