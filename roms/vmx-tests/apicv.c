@@ -4,7 +4,7 @@
    mode" for MSR 808H, APIC-register virtualization with APIC-write exits (56), virtual-interrupt
    delivery (self IPIs, EOIs, EOI-induced exits (45), evaluation at VM entry). The guest shares the
    host's page tables (no EPT); each guest routine ends with VMCALL (exit 18). */
-#include "vmx.h"
+#include "check.h"
 
 const char bench_name[] = "vmx-tests/apicv";
 const uint64_t bench_default_iterations = 1;
@@ -67,31 +67,7 @@ __asm__(
     "guest_isr: vmcall\n");
 
 static struct guest_regs g;
-static int checks, failures;
 static uint32_t primary0, secondary_allowed, pin0;
-
-static void check(const char *name, int ok, uint64_t detail) {
-    checks++;
-    if (ok) {
-        serial_puts("PASS ");
-        serial_puts(name);
-        serial_puts("\n");
-        return;
-    }
-    failures++;
-    serial_puts("FAIL ");
-    serial_puts(name);
-    serial_puts(": ");
-    serial_hex64(detail);
-    serial_puts("\n");
-}
-
-static void put_decimal(int v) {
-    char buf[12];
-    int n = 0;
-    do { buf[n++] = (char)('0' + v % 10); v /= 10; } while (v);
-    while (n) serial_putc(buf[--n]);
-}
 
 static uint64_t addr(const void *p) { return (uint64_t)(uintptr_t)p; }
 static uint32_t *vreg(int offset) { return (uint32_t *)(vapic + offset); }
@@ -338,10 +314,5 @@ uint64_t bench_run(uint64_t iterations) {
     virtual_interrupt_checks();
     posted_interrupt_checks();
 
-    serial_puts("# ");
-    put_decimal(checks);
-    serial_puts(" checks, ");
-    put_decimal(failures);
-    serial_puts(" failed\n");
-    bench_exit(failures ? 1 : 0);
+    check_summary();
 }

@@ -6,6 +6,43 @@
    0x506/0x508 #UD count / IP, 0x50A/0x50C injected-#GP count / IP. */
 #define OFF(x) ((x) - unr_blob + 0x8000)
 #define LIN(x) (OFF(x) + 0xF0000)
+
+/* From real mode (CR0.PE = 0) to 32-bit protected mode at label pm32 with the flat data segment
+   in DS, ES and SS; the GDT is loaded already. */
+.macro to_protected_mode pm32
+    mov %cr0, %eax
+    or $1, %al
+    mov %eax, %cr0
+    ljmpl $0x08, $LIN(\pm32)
+    .code32
+\pm32:
+    mov $0x10, %ax
+    mov %ax, %ds
+    mov %ax, %es
+    mov %ax, %ss
+.endm
+
+/* From 32-bit protected mode without paging back to real mode: through the 16-bit code segment
+   (label pm16) with 64 KiB data segments, clear CR0.PE, then CS = 0xF000 at label real and
+   DS = ES = SS = 0. */
+.macro to_real_mode pm16, real
+    ljmp $0x18, $OFF(\pm16)
+    .code16
+\pm16:
+    mov $0x20, %ax
+    mov %ax, %ds
+    mov %ax, %es
+    mov %ax, %ss
+    mov %cr0, %eax
+    and $0xFFFFFFFE, %eax
+    mov %eax, %cr0
+    ljmp $0xF000, $OFF(\real)
+\real:
+    xor %ax, %ax
+    mov %ax, %ds
+    mov %ax, %es
+    mov %ax, %ss
+.endm
     .text
     .globl unr_blob, unr_blob_end
     .globl unr_out80, unr_in, unr_out81, unr_cpuid, unr_out82, unr_pm_cpuid, unr_real_cpuid
@@ -43,37 +80,13 @@ unr_out82:
 
     /* Protected mode, 32-bit code, no paging. */
     lgdtl %cs:OFF(gdt_descriptor)
-    mov %cr0, %eax
-    or $1, %al
-    mov %eax, %cr0
-    ljmpl $0x08, $LIN(pm32)
-    .code32
-pm32:
-    mov $0x10, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
+    to_protected_mode pm32
     xor %eax, %eax
 unr_pm_cpuid:
     cpuid
 
     /* Back to real mode through a 16-bit code segment. */
-    ljmp $0x18, $OFF(pm16)
-    .code16
-pm16:
-    mov $0x20, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    mov %cr0, %eax
-    and $0xFFFFFFFE, %eax
-    mov %eax, %cr0
-    ljmp $0xF000, $OFF(real2)
-real2:
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
+    to_real_mode pm16, real2
     xor %eax, %eax
     pushl $0x403                     /* CF, DF */
     popfl
@@ -82,16 +95,7 @@ unr_real_cpuid:
     cld
 
     /* Protected mode with paging: the host built page directory 0x10000 (linear 4 MiB -> 0x20000). */
-    mov %cr0, %eax
-    or $1, %al
-    mov %eax, %cr0
-    ljmpl $0x08, $LIN(pg32)
-    .code32
-pg32:
-    mov $0x10, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
+    to_protected_mode pg32
     mov $0x10000, %eax
     mov %eax, %cr3
     mov %cr0, %eax
@@ -105,22 +109,7 @@ unr_pg_cpuid:
     and $0x7FFFFFFF, %eax
 unr_pg_write:
     mov %eax, %cr0                   /* PG differs from the shadow: CR-access exit */
-    ljmp $0x18, $OFF(pm16b)
-    .code16
-pm16b:
-    mov $0x20, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    mov %cr0, %eax
-    and $0xFFFFFFFE, %eax
-    mov %eax, %cr0
-    ljmp $0xF000, $OFF(real3)
-real3:
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
+    to_real_mode pm16b, real3
 
     /* An external interrupt injected at the next entry, delivered through the IVT. */
     sti

@@ -250,16 +250,17 @@ extension CPU {
         }
         // Return to an outer privilege level: SS:eSP follow on the stack.
         try returnWithStack(&stack, size: size, selector: selector, offset: offset, code: d, release: release)
-        nullInaccessibleDataSegments()
         rip = offset
     }
 
     /// The end of a far RET to an outer privilege level and of an IRET that pops SS:eSP (outer
     /// privilege, or any IRET in 64-bit mode): pops SS:eSP, checks SS and the target offset, loads
-    /// CS (CPL = its RPL) and SS, and sets eSP to the popped value plus `release` (RET imm16).
+    /// CS (CPL = its RPL) and SS, sets eSP to the popped value plus `release` (RET imm16) and,
+    /// when the CPL rises, nulls the data segments the new CPL may not use.
     func returnWithStack(_ stack: inout StackCursor, size: UInt8, selector: UInt16, offset: UInt64,
                          code d: Descriptor, release: UInt64) throws(Fault) {
         let rpl = selector.selectorRPL
+        let oldCPL = cpl
         let newSP = try popStack(&stack, size: size)
         let ssSelector = UInt16(truncatingIfNeeded: try popStack(&stack, size: size))
         let ss = try checkReturnStackSegment(ssSelector, rpl: rpl, code: d)
@@ -272,6 +273,7 @@ extension CPU {
             let m = CPU.mask(ss.defaultBig ? 4 : 2)
             registers[4] = registers[4] & ~m | (newSP &+ release) & m
         }
+        if rpl > oldCPL { nullInaccessibleDataSegments() }
     }
 
     /// The return CS checks of RET and IRET: not null (#GP(0)); inside the table, code,
@@ -342,7 +344,6 @@ extension CPU {
         // Outer privilege, or any IRET in 64-bit mode: SS:RSP are popped too.
         try returnWithStack(&stack, size: size, selector: selector, offset: offset, code: d, release: 0)
         setFlagsFromIret(newFlags, size: size, oldCPL: oldCPL)
-        if rpl > oldCPL { nullInaccessibleDataSegments() }
         rip = offset
     }
 

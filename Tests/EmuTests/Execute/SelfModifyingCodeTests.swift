@@ -6,33 +6,27 @@ import Testing
 /// it out without a TLB lookup (`CPU.run(until:)` following consecutive cache slots).
 @Suite struct SelfModifyingCodeTests {
     /// A loop whose first instruction patches the immediate of the next one: in the second
-    /// pass the patched value is loaded.
+    /// pass (ECX = 2, EBX = 11111111h) the patched value is loaded.
+    static let patchingLoop: [UInt8] = [
+        0x89, 0x1C, 0x25, 0x08, 0x10, 0x00, 0x00,   // 1000: mov [0x1008], ebx
+        0xB8, 0x11, 0x11, 0x11, 0x11,               // 1007: mov eax, 0x11111111
+        0xBB, 0x22, 0x22, 0x22, 0x22,               // 100C: mov ebx, 0x22222222
+        0xFF, 0xC9,                                 // 1011: dec ecx
+        0x75, 0xEB,                                 // 1013: jnz 1000
+        0xF4,                                       // 1015: hlt
+    ]
+
     @Test func aStoreToTheNextInstructionIsSeen() throws {
-        let code: [UInt8] = [
-            0x89, 0x1C, 0x25, 0x08, 0x10, 0x00, 0x00,   // 1000: mov [0x1008], ebx
-            0xB8, 0x11, 0x11, 0x11, 0x11,               // 1007: mov eax, 0x11111111
-            0xBB, 0x22, 0x22, 0x22, 0x22,               // 100C: mov ebx, 0x22222222
-            0xFF, 0xC9,                                 // 1011: dec ecx
-            0x75, 0xEB,                                 // 1013: jnz 1000
-            0xF4,                                       // 1015: hlt
-        ]
-        let m = InstructionHarness.machine(code, [1: 2, 3: 0x1111_1111])
+        let m = InstructionHarness.machine(Self.patchingLoop, [1: 2, 3: 0x1111_1111])
         try m.cpu.run(until: 1000, attention: Attention())
         #expect(m.cpu.halted)
         #expect(m.cpu.registers[0] == 0x2222_2222)
         #expect(m.cpu.instructionsRetired == 11)
     }
 
-    /// The same through single steps.
+    /// The same through single steps (ten instructions: the loop twice, not the HLT).
     @Test func aStoreToTheNextInstructionIsSeenWhenStepping() throws {
-        let code: [UInt8] = [
-            0x89, 0x1C, 0x25, 0x08, 0x10, 0x00, 0x00,   // 1000: mov [0x1008], ebx
-            0xB8, 0x11, 0x11, 0x11, 0x11,               // 1007: mov eax, 0x11111111
-            0xBB, 0x22, 0x22, 0x22, 0x22,               // 100C: mov ebx, 0x22222222
-            0xFF, 0xC9,                                 // 1011: dec ecx
-            0x75, 0xEB,                                 // 1013: jnz 1000
-        ]
-        let m = InstructionHarness.machine(code, [1: 2, 3: 0x1111_1111])
+        let m = InstructionHarness.machine(Self.patchingLoop, [1: 2, 3: 0x1111_1111])
         for _ in 0..<10 { try m.cpu.step() }
         #expect(m.cpu.rip == 0x1015)
         #expect(m.cpu.registers[0] == 0x2222_2222)

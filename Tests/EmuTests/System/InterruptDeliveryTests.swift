@@ -69,10 +69,15 @@ private func longMachine() -> SystemMachine {
         #expect(s.read(0x9000 - 16, 4) == 0x1B)        // CS
         #expect(s.read(0x9000 - 20, 4) == 0x1002)      // EIP past INT
         #expect(s.cpu.rflags & 0x200 == 0)             // interrupt gate clears IF
+        // The handler loads DS with a DPL-0 data segment; IRET to CPL 3 nulls it and keeps ES
+        // (DPL 3) (SDM vol. 2, IRET, RETURN-TO-OUTER-PRIVILEGE-LEVEL).
+        s.cpu.segments[3] = SegmentCache(selector: 0x10, base: 0, limit: 0xFFFF_FFFF, attributes: 0xC093)
         s.code([0xCF], at: 0x4000)                     // iretd
         try s.cpu.step()
         #expect(s.cpu.cpl == 3 && s.cpu.rip == 0x1002 && s.cpu.registers[4] == 0x7000)
         #expect(s.cpu.segments[2].selector == 0x23 && s.cpu.rflags & 0x200 != 0)
+        #expect(s.cpu.segments[3].selector == 0 && !s.cpu.segments[3].present)
+        #expect(s.cpu.segments[0].selector == 0x23 && s.cpu.segments[0].present)
     }
 
     @Test func intThroughGateWithLowerDPLIsGP() throws {
@@ -181,6 +186,20 @@ private func longMachine() -> SystemMachine {
         #expect(s.cpu.rip == 0x2000 && s.cpu.registers[4] == 0x6000)
         #expect(s.cpu.segments[1].selector == 0x1B && s.cpu.segments[2].selector == 0x23)
         #expect(s.cpu.rflags & 0x200 != 0)
+    }
+
+    /// IRETQ from CPL 3 to CPL 3 pops SS:RSP as every 64-bit IRET does, but it is a return to
+    /// the same privilege level: a DPL-0 DS (as SYSRET leaves it) is not nulled (SDM vol. 2, IRET).
+    @Test func iretqAtTheSameLevelKeepsDataSegments() throws {
+        let s = longMachine()
+        s.enterRing3(cs: 0x1B, ss: 0x23, long: true)
+        s.cpu.segments[3] = SegmentCache(selector: 0x10, base: 0, limit: 0xFFFF_FFFF, attributes: 0xC093)
+        let frame: [UInt64] = [0x2000, 0x1B, 0x202, 0x6000, 0x23]
+        for (k, v) in frame.enumerated() { s.write64(0x8000 + UInt64(k) * 8, v) }
+        s.code([0x48, 0xCF])
+        try s.cpu.step()
+        #expect(s.cpu.cpl == 3 && s.cpu.rip == 0x2000 && s.cpu.registers[4] == 0x6000)
+        #expect(s.cpu.segments[3].selector == 0x10 && s.cpu.segments[3].present)
     }
 
     @Test func longModeInterruptUsesISTAndAlignsTheStack() throws {
