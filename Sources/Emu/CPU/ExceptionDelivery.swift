@@ -180,6 +180,10 @@ extension CPU {
         // Fault-class exceptions push RF = 1 (SDM 18.3.1.1), except instruction-breakpoint #DB.
         let instructionBreakpoint = e.vector == 1 && takeInstructionBreakpointFault()
         if e.source == .exception && !e.trap && !instructionBreakpoint { image |= RFlags.resume.rawValue }
+        // So do interrupts and traps after an iteration of a repeated string instruction but its last.
+        if (e.source == .external || e.source == .exception && e.trap) && betweenRepeatIterations {
+            image |= RFlags.resume.rawValue
+        }
         let fromV86 = virtual8086
         let oldSS = segments[2]
         let oldSP = registers[4]
