@@ -88,7 +88,9 @@ extension CPU {
             && tlb.contexts[k].eptRoot == eptRoot && tlb.contexts[k].pcid == pcid {
             chosen = k
         }
-        let reuse = chosen >= 0 && tlb.contexts[chosen].sameDecisions(as: now)
+        // Pages holding a data breakpoint stay out of the TLB (CPU/DebugBreakpoints.swift): only
+        // the current set is flushed when those change.
+        let reuse = chosen >= 0 && tlb.contexts[chosen].sameDecisions(as: now) && systemRegisters.breakpoints.data == 0
         if chosen < 0 {
             chosen = previous == 0 ? 1 : 0
             for k in 0..<TLB.setCount where k != previous {
@@ -106,10 +108,9 @@ extension CPU {
         tlb.contexts[chosen] = now
     }
 
-    /// The sets of the current VPID and EPTRTA (every PCID).
-    func tlbAddressSpaceSets() -> [Int] {
-        let c = tlb.contexts[tlb.currentSet]
-        return (0..<TLB.setCount).filter { $0 == tlb.currentSet || tlb.contexts[$0].sameAddressSpaces(as: c) }
+    /// Set `k` holds translations of the current VPID and EPTRTA (of any PCID).
+    func tlbSetInCurrentAddressSpaces(_ k: Int) -> Bool {
+        k == tlb.currentSet || tlb.contexts[k].sameAddressSpaces(as: tlb.contexts[tlb.currentSet])
     }
 
     /// Flushes the current set and every tagged set whose context `match`es; those other than
@@ -152,7 +153,7 @@ extension CPU {
     /// INVLPG: the current PCID's translations of the page and the global ones of every PCID.
     public func flushTLB(linear: UInt64) {
         let page = linear >> 12
-        for k in tlbAddressSpaceSets() {
+        for k in 0..<TLB.setCount where tlbSetInCurrentAddressSpaces(k) {
             tlb.sets[k].invalidate(page: page, k == tlb.currentSet ? .all : .global)
         }
     }
@@ -161,7 +162,7 @@ extension CPU {
     /// every non-global translation of `pcid`, type 2 every translation of every PCID, type 3
     /// every non-global one of every PCID.
     func tlbInvalidatePCID(type: UInt64, pcid: UInt16, linear: UInt64) {
-        for k in tlbAddressSpaceSets() {
+        for k in 0..<TLB.setCount where tlbSetInCurrentAddressSpaces(k) {
             let ofPCID = tlb.contexts[k].pcid == pcid
             switch type {
             case 0: if ofPCID { tlb.sets[k].invalidate(page: linear >> 12, .nonGlobal) }

@@ -148,6 +148,20 @@ import Testing
         #expect(try m.read() == 0x2222)
     }
 
+    /// A data breakpoint armed while another PCID was current is seen on a page the first PCID
+    /// had cached (SDM vol. 3, 18.2.4: every access to the range is checked).
+    @Test func dataBreakpointOnAPageAnotherPCIDCached() throws {
+        let m = try Machine()
+        #expect(try m.read() == 0x1111)
+        try m.setCR3(pcid: 2, noFlush: true)
+        m.cpu.dr[0] = linear4
+        m.cpu.dr[7] = 0x401 | 3 << 16 | 3 << 18                         // L0, read/write, 4 bytes
+        m.cpu.refreshBreakpoints()
+        try m.setCR3(pcid: 1, noFlush: true)
+        #expect(try m.read() == 0x1111)
+        #expect(m.cpu.systemRegisters.breakpoints.hits & 1 != 0)
+    }
+
     /// INVLPG of one address of a 2 MiB page drops the translations of its other 4 KiB pieces.
     @Test func invlpgDropsEveryPieceOfALargePage() throws {
         let m = try Machine()
