@@ -113,8 +113,8 @@ extension CPU {
         k == tlb.currentSet || tlb.contexts[k].sameAddressSpaces(as: tlb.contexts[tlb.currentSet])
     }
 
-    /// Flushes the current set and every tagged set whose context `match`es; those other than
-    /// the current one are untagged.
+    /// Flushes every set (the current one or a tagged one) whose context `match`es; those other
+    /// than the current one are untagged.
     func tlbInvalidateSets(where match: (TLBContext) -> Bool) {
         for k in 0..<TLB.setCount where k == tlb.currentSet || tlb.contexts[k].valid {
             guard match(tlb.contexts[k]) else { continue }
