@@ -95,4 +95,25 @@ import Testing
         #expect(RepeatResumeFlagTests.pushedFlags(s) & RepeatResumeFlagTests.rf == 0)
         #expect(s.read(s.cpu.registers[4], 4) == 0x1002)
     }
+
+    /// Through a task gate, the EFLAGS image saved in the old TSS follows the same rule.
+    @Test func anInterruptThroughATaskGateSavesRFInTheOldTSS() {
+        let s = RepeatResumeFlagTests.machine(count: 2 * CPU.repeatChunk, breakpoint: false)
+        let cpu = s.cpu
+        s.loadTR(index: 5)                                          // the old TSS at 12000h
+        let tss: UInt64 = 0x13000
+        s.setGDT(6, GDT.tss(base: UInt32(tss)))
+        s.write32(tss + 0x20, 0x3100)                               // EIP
+        s.write32(tss + 0x24, 2)                                    // EFLAGS
+        s.write32(tss + 0x38, 0x9000)                               // ESP
+        for off: UInt64 in [0x48, 0x50, 0x54, 0x58, 0x5C] { s.write16(tss + off, 0x10) }
+        s.write16(tss + 0x4C, 0x08)                                 // CS
+        s.setIDT(Int(RepeatResumeFlagTests.timer), GDT.gate(selector: 0x30, offset: 0, type: 0x5))
+        _ = cpu.stepDelivering()
+        #expect(cpu.rip == 0x1000 && cpu.registers[1] == CPU.repeatChunk)
+        #expect(cpu.deliverExternalInterrupt(vector: RepeatResumeFlagTests.timer) == .delivered)
+        #expect(cpu.tr.selector == 0x30 && cpu.rip == 0x3100)
+        #expect(s.read(SystemMachine.tssBase + 0x24, 4) & RepeatResumeFlagTests.rf != 0)
+        #expect(s.read(SystemMachine.tssBase + 0x20, 4) == 0x1000)
+    }
 }
