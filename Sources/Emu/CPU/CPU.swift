@@ -148,7 +148,7 @@ public final class CPU {
         halted = false
         interruptShadow = 0
         nmiBlocked = false
-        flushTLB()
+        tlbInvalidateAll()
     }
 
     public var rip: UInt64 {

@@ -155,18 +155,21 @@ extension CPU {
     /// MOV to CR3 (SDM vol. 3, 4.5 table 4-12, 4.10.4.1).
     func writeCR3(_ value: UInt64) throws(Fault) {
         var v = value
+        var noFlush = false
         if codeMode == .long64 {
             // Bit 63 with CR4.PCIDE: do not invalidate the new PCID's entries; it is not stored.
-            if cr4 & CR4.pcide.rawValue != 0 { v &= ~(1 << 63) }
+            if cr4 & CR4.pcide.rawValue != 0 {
+                noFlush = v >> 63 != 0
+                v &= ~(1 << 63)
+            }
             if v & ~physicalAddressMask != 0 { throw .generalProtection(0) }
         } else {
             v &= 0xFFFF_FFFF
         }
         if paePagingMode { try loadPDPTEs(v) }
-        cr3 = v
-        // Global translations survive with CR4.PGE (4.10.4.1); the TLB is not tagged by PCID, so
-        // every other translation is invalidated, also for the no-invalidate form (bit 63).
-        flushTLB(keepingGlobalPages: cr4 & CR4.pge.rawValue != 0)
+        // Global translations survive with CR4.PGE; with CR4.PCIDE the TLB switches to the new
+        // PCID's translations (Memory/TLBContexts.swift).
+        tlbLoadCR3(v, noFlush: noFlush)
     }
 
     /// MOV to CR4.
@@ -188,7 +191,12 @@ extension CPU {
         let reload: CR4 = [.pae, .pge, .pse, .smep]
         if paeAfter && changed & reload.rawValue != 0 { try loadPDPTEs(cr3) }
         cr4 = value
-        if changed & CR4.pagingControls.rawValue != 0 { flushTLB() }
+        // Changing CR4.PGE or clearing CR4.PCIDE invalidates every PCID's translations (4.10.4.1).
+        if changed & CR4.pge.rawValue != 0 || changed & old & CR4.pcide.rawValue != 0 {
+            tlbInvalidateAllPCIDs()
+        } else if changed & CR4.pagingControls.rawValue != 0 {
+            flushTLB()
+        }
         if changed & CR4.de.rawValue != 0 { refreshBreakpoints() }
     }
 

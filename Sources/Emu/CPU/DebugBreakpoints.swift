@@ -13,8 +13,9 @@ public struct DebugBreakpoints: Sendable {
     var hits: UInt8 = 0
     /// The #DB fault being raised is an instruction breakpoint (its frame keeps RF as it is).
     var instructionBreakpointFault = false
-    /// A repeated string instruction stopped before its last iteration (RIP stays on it).
-    var repeatIncomplete = false
+    /// Where a repeated string instruction last stopped before its last iteration (RIP left on
+    /// it): `instructionsRetired` once it retired, and its RIP (`CPU.betweenRepeatIterations`).
+    var repeatStop: (retired: UInt64, rip: UInt64) = (~0, ~0)
     /// A task switch to a TSS with T = 1 completed: #DB (DR6.BT) before the new task's first
     /// instruction (SDM vol. 3, 7.2.1, 18.2.3).
     var taskSwitchTrap = false
@@ -36,6 +37,14 @@ public struct DebugBreakpoints: Sendable {
 
 extension CPU {
     var resumeFlagSet: Bool { controlFlags & RFlags.resume.rawValue != 0 }
+
+    /// A repeated string instruction stopped after an iteration other than its last and nothing
+    /// ran since: an interrupt, or a trap of that iteration, delivered now pushes RF = 1, so an
+    /// instruction breakpoint on it does not fire again when it resumes (SDM vol. 3, 18.3.1.1).
+    var betweenRepeatIterations: Bool {
+        let s = systemRegisters.breakpoints.repeatStop
+        return s.retired == instructionsRetired && s.rip == rip
+    }
 
     /// Re-decodes DR7 (after MOV to DR0-DR3/DR7 or a change of CR4.DE). R/W = 10 is an I/O
     /// breakpoint only with CR4.DE (otherwise undefined: treated as disabled). Pages holding a
@@ -94,7 +103,6 @@ extension CPU {
             throw Fault(vector: 1, trap: true)
         }
         b.hits = 0
-        b.repeatIncomplete = false
         b.attention = false
         systemRegisters.breakpoints = b
         defer { recomputeDebugAttention() }
@@ -124,7 +132,7 @@ extension CPU {
             dr[6] = CPU.dr6Value(dr[6]) & ~0xF | UInt64(hits)
             // A trap after an iteration other than the last pushes RF = 1, so that an instruction
             // breakpoint on the string instruction does not fire again when it resumes (18.3.1.1).
-            if systemRegisters.breakpoints.repeatIncomplete { controlFlags |= RFlags.resume.rawValue }
+            if betweenRepeatIterations { controlFlags |= RFlags.resume.rawValue }
             throw Fault(vector: 1, trap: true)
         }
     }

@@ -176,12 +176,19 @@ extension CPU {
         if e.source == .software && gate.dpl < cpl { throw .generalProtection(idtCode) }
         if !gate.present { throw .segmentNotPresent(idtCode) }
         let pushesErrorCode = e.source == .exception && e.errorCode != nil
+        // RF in the EFLAGS image pushed, or saved in the old TSS through a task gate (SDM
+        // 18.3.1.1): 1 for fault-class exceptions but instruction-breakpoint #DB, and for
+        // interrupts and traps after an iteration of a repeated string instruction but its last.
+        let instructionBreakpoint = e.vector == 1 && takeInstructionBreakpointFault()
+        let resume = e.source == .exception && !e.trap && !instructionBreakpoint
+            || (e.source == .external || e.source == .exception && e.trap) && betweenRepeatIterations
 
         if type == SystemType.taskGate {
             let tss = gate.gateSelector
             if tss.selectorIsLDT { throw .generalProtection(tss.selectorErrorCode) }
             let d = try readDescriptor(tss, orFault: 13)
-            try switchTask(to: tss, d, reason: .interrupt, errorCode: pushesErrorCode ? e.errorCode : nil)
+            try switchTask(to: tss, d, reason: .interrupt, errorCode: pushesErrorCode ? e.errorCode : nil,
+                           savedResume: resume)
             return
         }
 
@@ -196,9 +203,7 @@ extension CPU {
         let offset = ia32e ? gate.gateOffset64 : size == 2 ? gate.gateOffset & 0xFFFF : gate.gateOffset
 
         var image = rflags
-        // Fault-class exceptions push RF = 1 (SDM 18.3.1.1), except instruction-breakpoint #DB.
-        let instructionBreakpoint = e.vector == 1 && takeInstructionBreakpointFault()
-        if e.source == .exception && !e.trap && !instructionBreakpoint { image |= RFlags.resume.rawValue }
+        if resume { image |= RFlags.resume.rawValue }
         let fromV86 = virtual8086
         let oldSS = segments[2]
         let oldSP = registers[4]

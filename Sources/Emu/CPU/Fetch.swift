@@ -2,10 +2,24 @@ extension CPU {
     /// The instruction at CS:RIP, from the decoded-instruction cache when it is still valid,
     /// else fetched (with paging and the fetch TLB) and decoded.
     /// Returns a pointer into the decoded-instruction cache (or its scratch slot for
-    /// instructions that cannot be cached), so the hot path never copies the instruction.
+    /// instructions that cannot be cached or must not be linked from), so the hot path never
+    /// copies the instruction.
+    ///
+    /// Outside 64-bit mode, instruction bytes past the CS limit raise #GP(0) (SDM vol. 3, 5.3).
+    /// The cached path checks no limit: it serves only code pages that lie wholly inside it
+    /// (`codePageInsideLimit`), and so does `CPU.run(until:)`, which follows slots of the same
+    /// page only from an entry this returned in a cached slot. Pages the limit cuts go through
+    /// `fetchAndDecode`, which checks every instruction and returns it in the scratch slot.
     @inline(__always)
     func fetchEntry() throws(Fault) -> UnsafePointer<DecodeCache.Entry> {
-        let linear = codeMode == .long64 ? rip : (segments[1].base &+ rip) & 0xFFFF_FFFF
+        let linear: UInt64
+        if codeMode == .long64 {
+            linear = rip
+        } else {
+            let cs = segments[1]
+            linear = (cs.base &+ rip) & 0xFFFF_FFFF
+            if !CPU.codePageInsideLimit(linear, base: cs.base, limit: cs.limit) { return try fetchAndDecode(linear) }
+        }
         let page = linear >> 12
         let e = tlb.fetch[Int(page & TLB.mask)]
         if e.tag == page {
@@ -20,15 +34,32 @@ extension CPU {
         return try fetchAndDecode(linear)
     }
 
+    /// Every byte of the page of `linear` lies at an offset within `limit` of a code segment at
+    /// `base` (32-bit offsets, as outside 64-bit mode).
+    @inline(__always)
+    static func codePageInsideLimit(_ linear: UInt64, base: UInt64, limit: UInt32) -> Bool {
+        let first = ((linear & ~0xFFF) &- base) & 0xFFFF_FFFF
+        return limit == 0xFFFF_FFFF || first &+ 0xFFF <= UInt64(limit)
+    }
+
     @inline(never)
     func fetchAndDecode(_ linear: UInt64) throws(Fault) -> UnsafePointer<DecodeCache.Entry> {
-        if codeMode != .long64 {
-            // CS limit (SDM vol. 3, 5.3): the first byte must be inside; later bytes are checked
-            // against the instruction's length below.
-            let cs = segments[1]
-            if rip > UInt64(cs.limit) { throw .generalProtection(0) }
-        }
+        let limited = codeMode != .long64
+        let cs = segments[1]
+        // CS limit (SDM vol. 3, 5.3): the first byte must be inside; later bytes are checked
+        // against the instruction's length below.
+        if limited && rip > UInt64(cs.limit) { throw .generalProtection(0) }
         let physical = try translate(linear, access: .execute, seg: SegmentRegister.cs.rawValue)
+        let physicalPage = physical >> 12
+        // On a page the limit cuts, every instruction comes here: reuse its decoded form.
+        let cut = limited && !CPU.codePageInsideLimit(linear, base: cs.base, limit: cs.limit)
+        if cut && Int(physicalPage) < memory.pageCount {
+            let slot = decodeSlots + DecodeCache.slot(physical: physical)
+            if slot.pointee.tag == physical | decodeTagBits
+                && slot.pointee.generation == pageGenerations[Int(truncatingIfNeeded: physicalPage)] {
+                return try unlinked(slot.pointee.instruction)
+            }
+        }
         var buffer: (UInt64, UInt64) = (0, 0)
         let inPage = Int(linear & 0xFFF)
         let firstCount = min(15, 0x1000 - inPage)
@@ -62,18 +93,24 @@ extension CPU {
                 throw CPU.fault(for: error)
             }
         }
-        if codeMode != .long64 && rip &+ UInt64(insn.length) &- 1 > UInt64(segments[1].limit) {
-            throw .generalProtection(0)
-        }
         // Cache instructions that lie inside one RAM page; others go to the scratch slot.
-        let physicalPage = physical >> 12
         if inPage + Int(insn.length) <= 0x1000 && Int(physicalPage) < memory.pageCount
             && memory.hostPage(physicalPage) != nil {
             let slot = decodeCache.slots + DecodeCache.slot(physical: physical)
             memory.codePage[Int(physicalPage)] = 1
             slot.pointee = DecodeCache.Entry(tag: DecodeCache.tag(physical: physical, mode: codeMode, vendor: vendor),
                                              generation: memory.generation[Int(physicalPage)], instruction: insn)
-            return UnsafePointer(slot)
+            // Inside one page that is inside the limit: the instruction is too.
+            if !cut { return UnsafePointer(slot) }
+        }
+        return try unlinked(insn)
+    }
+
+    /// `insn` at RIP in the scratch slot (whose tag no instruction is linked from), once its
+    /// last byte is checked against the CS limit outside 64-bit mode.
+    func unlinked(_ insn: Instruction) throws(Fault) -> UnsafePointer<DecodeCache.Entry> {
+        if codeMode != .long64 && rip &+ UInt64(insn.length) &- 1 > UInt64(segments[1].limit) {
+            throw .generalProtection(0)
         }
         decodeCache.scratch.pointee.instruction = insn
         return UnsafePointer(decodeCache.scratch)

@@ -40,9 +40,10 @@ extension CPU {
     }
 
     /// The task switch proper (SDM 7.3 steps 4-14). Faults up to the commit point (the new
-    /// TR) are raised in the old task's context, later ones in the new task's.
+    /// TR) are raised in the old task's context, later ones in the new task's. `savedResume`:
+    /// the EFLAGS image saved in the old TSS has RF set (an event through a task gate, 18.3.1.1).
     func switchTask(to selector: UInt16, _ d: Descriptor, reason: TaskSwitchReason,
-                    errorCode: UInt32?) throws(Fault) {
+                    errorCode: UInt32?, savedResume: Bool = false) throws(Fault) {
         let code = selector.selectorErrorCode
         let available = d.type == SystemType.tssAvailable || d.type == SystemType.tss16Available
         let busy = d.type == SystemType.tssBusy || d.type == SystemType.tss16Busy
@@ -85,6 +86,7 @@ extension CPU {
         }
         var savedFlags = rflags
         if reason == .iret { savedFlags &= ~RFlags.nestedTask.rawValue }
+        if savedResume { savedFlags |= RFlags.resume.rawValue }
         try writeLinear(tr.base &+ old.ip, size: old.size, rip)
         try writeLinear(tr.base &+ old.flags, size: old.size, savedFlags)
         for n in 0..<8 { try writeLinear(tr.base &+ old.gpr(n), size: old.size, registers[n]) }

@@ -188,12 +188,13 @@ extension CPU {
     static let repeatChunk: UInt64 = 4096
 
     /// The count at which this call stops (the rest runs on the next step). While data or I/O
-    /// breakpoints are armed, one iteration per step, so that a hit is reported after the
-    /// iteration that made it (SDM 18.3.1.2; CPU/DebugBreakpoints.swift).
+    /// breakpoints are armed, or EFLAGS.TF is set, one iteration per step, so that a hit or the
+    /// single-step trap is reported after the iteration that made it (SDM 18.3.1.1, 18.3.1.2;
+    /// CPU/DebugBreakpoints.swift).
     @inline(__always)
     func repeatStop(_ start: UInt64) -> UInt64 {
         let b = systemRegisters.breakpoints
-        if _slowPath(b.data | b.io != 0) { return start == 0 ? 0 : start &- 1 }
+        if _slowPath(b.data | b.io != 0 || singleStepping) { return start == 0 ? 0 : start &- 1 }
         return start > CPU.repeatChunk ? start &- CPU.repeatChunk : 0
     }
 
@@ -230,7 +231,8 @@ extension CPU {
         cycles &+= start &- count
         if count != 0 && !ended {
             rip = (rip &- UInt64(i.length)) & ripMask
-            systemRegisters.breakpoints.repeatIncomplete = true     // CPU/DebugBreakpoints.swift
+            // Between iterations until anything else runs (CPU/DebugBreakpoints.swift).
+            systemRegisters.breakpoints.repeatStop = (instructionsRetired &+ 1, rip)
         }
     }
 

@@ -30,8 +30,7 @@ extension CPU {
         case .invlpg:
             try requireCPL0()
             if vmx.nonRoot { try vmxINVLPG(i) }
-            // The TLB keeps 4 KiB pieces of large pages apart, so one INVLPG must drop them all.
-            flushTLB()
+            flushTLB(linear: invlpgAddress(i))
         case .invpcid: try executeInvpcid(i)
         case .wbinvd, .invd:
             try requireCPL0()
@@ -190,6 +189,17 @@ extension CPU {
         try write(i.segment, second, size: baseSize, table.base & CPU.mask(baseSize))
     }
 
+    /// The linear address INVLPG names: it accesses no memory, so no segment checks (SDM vol. 2,
+    /// INVLPG); in 64-bit mode only FS and GS have a base.
+    func invlpgAddress(_ i: Instruction) -> UInt64 {
+        let seg = i.segment & 7
+        let offset = effectiveAddress(i)
+        if codeMode == .long64 {
+            return seg >= SegmentRegister.fs.rawValue ? segments[Int(seg)].base &+ offset : offset
+        }
+        return (segments[Int(seg)].base &+ offset) & 0xFFFF_FFFF
+    }
+
     /// INVPCID (SDM vol. 2): type in the register operand, a 128-bit descriptor in memory.
     func executeInvpcid(_ i: Instruction) throws(Fault) {
         if !cpuidModel.invpcid { throw .invalidOpcode }
@@ -204,8 +214,7 @@ extension CPU {
         let pcid = descriptor & 0xFFF
         if type <= 1 && pcid != 0 && cr4 & CR4.pcide.rawValue == 0 { throw .generalProtection(0) }
         if type == 0 && !isCanonicalAddress(address) { throw .generalProtection(0) }
-        // Untagged TLB: every type invalidates everything (a superset of what each type requires).
-        flushTLB()
+        tlbInvalidatePCID(type: type, pcid: UInt16(pcid), linear: address)
     }
 
     /// RDPMC: Intel reports no architectural counters (CPUID leaf 0Ah is zero), so every index

@@ -97,6 +97,7 @@ extension CPU {
     func translate(_ linear: UInt64, access: AccessKind, seg: UInt8, size: Int = 0) throws(Fault) -> UInt64 {
         if codeMode == .long64 && !isCanonical(linear) { throw segmentFault(seg) }
         tlb.lastWalkGlobal = false
+        tlb.lastWalkShift = 0
         let physical = try pageTranslate(linear, access: access)
         if _slowPath(physical >> 12 == vmx.apicAccessPage) && vmx.nonRoot {
             return try vmxAPICAccess(physical, access: access, size: size)
@@ -108,7 +109,7 @@ extension CPU {
            access == .execute || !alignmentCheckActive {
             let entry = TLB.Entry(tag: page, host: host, physicalPage: physical >> 12)
             let i = Int(page & TLB.mask)
-            tlb.noteFill(i, access: access, global: tlb.lastWalkGlobal)
+            tlb.noteFill(i, access: access)
             switch access {
             case .read: tlb.read[i] = entry
             case .write: tlb.write[i] = entry; tlb.read[i] = entry
@@ -129,5 +130,4 @@ extension CPU {
     public func flushTLB(keepingGlobalPages: Bool) {
         if keepingGlobalPages { tlb.flushNonGlobal() } else { tlb.flush() }
     }
-    public func flushTLB(linear: UInt64) { tlb.flush(page: linear >> 12) }
 }

@@ -180,6 +180,7 @@ extension CPU {
         }
         // Global translation (4.10.2.4): CR4.PGE and G in the entry that maps the page.
         tlb.lastWalkGlobal = cr4 & CR4.pge.rawValue != 0 && final & PTE.global != 0
+        tlb.lastWalkShift = UInt8(truncatingIfNeeded: (pageMask &+ 1).trailingZeroBitCount &- 12)
         return try guestPhysicalToHost(physical | (linear & pageMask), access: access, .final(linear: linear))
     }
 
