@@ -19,12 +19,15 @@ public final class CPU {
     public let segments: UnsafeMutablePointer<SegmentCache>
     public var codeMode: CodeMode = .real {
         didSet {
-            ripMask = codeMode == .long64 ? UInt64.max : codeMode == .protected32 ? 0xFFFF_FFFF : 0xFFFF
+            ripMask = codeMode == .long64 ? UInt64.max : 0xFFFF_FFFF
             decodeTagBits = DecodeCache.tag(physical: 0, mode: codeMode, vendor: vendor)
         }
     }
-    /// Masks an instruction pointer to the current code size (follows `codeMode`).
-    private(set) var ripMask: UInt64 = 0xFFFF
+    /// Masks the instruction pointer after sequential execution (follows `codeMode`): EIP, also
+    /// in 16-bit code, which does not wrap at 0FFFFH as the 8086 did: the fetch past the CS
+    /// limit raises #GP (SDM vol. 3, IA-32 architecture compatibility, 8086 differences).
+    /// Branches with a 16-bit operand size truncate their targets themselves.
+    private(set) var ripMask: UInt64 = 0xFFFF_FFFF
     /// The decoded-instruction cache tag of the current mode without the address (follows `codeMode`).
     private(set) var decodeTagBits: UInt64
     public var cpl: UInt8 = 0 {

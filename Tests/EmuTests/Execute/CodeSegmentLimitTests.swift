@@ -92,6 +92,23 @@ import Testing
         #expect(m.cpu.registers[0] == 7)
     }
 
+    /// Sequential execution across offset 0FFFFH does not wrap to 0 as on the 8086: the next
+    /// fetch, at 10000H, is beyond a 0FFFFH limit and raises #GP(0) (SDM vol. 3, IA-32
+    /// architecture compatibility, 8086 differences); with a larger limit in the CS cache the
+    /// code simply goes on at 10000H.
+    @Test(arguments: [(UInt32(0xFFFF), true), (UInt32(0xFFFF_FFFF), false)])
+    func sequentialExecutionPastOffsetFFFF(limit: UInt32, faults: Bool) {
+        let m = InstructionHarness.machine([0xF4], mode: .real)
+        _ = m.memory.load([0x40, 0x40, 0x40, 0xF4], at: 0xFFFE)   // inc ax x3; hlt
+        m.cpu.segments[1].limit = limit
+        m.cpu.rip = 0xFFFE
+        var fault: Fault?
+        do throws(Fault) { try m.cpu.run(until: 100, attention: Attention()) } catch { fault = error }
+        #expect(fault == (faults ? .generalProtection(0) : nil))
+        #expect(m.cpu.rip == (faults ? 0x10000 : 0x10002))
+        #expect(m.cpu.registers[0] & 0xFFFF == (faults ? 2 : 3))
+    }
+
     /// A near JMP to EIP one past the limit faults at the JMP (SDM vol. 2, JMP operation).
     @Test func aJumpJustPastTheLimitFaultsAtTheJump() {
         let m = InstructionHarness.machine([0xEB, 0x0E], mode: .protected32)   // 1000: jmp 1010
