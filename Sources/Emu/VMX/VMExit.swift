@@ -88,7 +88,7 @@ extension CPU {
 
         if !entryFailure {
             saveGuestState()
-            if !storeMSRs() { vmxAbort(2); return }
+            if !storeMSRs() { vmxAbort(1); return }
         }
         tlbSaveGuestContext()
         vmx.nonRoot = false
@@ -96,7 +96,7 @@ extension CPU {
         vmx.eptActive = false
         vmx.eventDeadline = .max
         vmx.mtfPending = false
-        guard loadHostState() else { vmxAbort(3); return }
+        guard loadHostState() else { vmxAbort(2); return }
         if !loadMSRs(count: vmx.read(.vmExitMSRLoadCount), address: vmx.read(.vmExitMSRLoadAddress)).ok {
             vmxAbort(4); return
         }
@@ -104,6 +104,8 @@ extension CPU {
 
     /// VMX abort (SDM 28.7): the indicator is written to the current VMCS region (bytes 4-7) and
     /// the logical processor shuts down; `deliver` reports the shutdown to the run loop.
+    /// Indicators: 1 saving guest MSRs failed, 2 loading the host PDPTEs failed, 4 loading host
+    /// MSRs failed.
     func vmxAbort(_ indicator: UInt32) {
         memory.write(vmx.currentVMCS &+ VMCSLayout.abortIndicatorOffset, size: 4, value: UInt64(indicator))
         vmx.aborted = true
@@ -232,7 +234,7 @@ extension CPU {
 
     // MARK: 28.5 Loading host state
 
-    /// Loads the host-state area; false if the host PDPTEs cannot be loaded (VMX abort 3).
+    /// Loads the host-state area; false if the host PDPTEs cannot be loaded (VMX abort 2).
     func loadHostState() -> Bool {
         let hostSize = vmx.exitControls.contains(.hostAddressSpaceSize)
         // 28.5.1: CR0 keeps ET (set), CD, NW and its reserved bits.
