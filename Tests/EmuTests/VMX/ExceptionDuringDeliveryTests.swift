@@ -21,7 +21,9 @@ import Testing
     }
 
     /// The same #GP not intercepted: delivery goes on (#GP's own entry is beyond the limit too,
-    /// so the guest gets #DF, whose interception shows the chain's end).
+    /// so the guest gets #DF, whose interception shows the chain's end). A double fault that
+    /// causes the VM exit directly is not an exit during event delivery (28.2.3): no
+    /// IDT-vectoring information.
     @Test func notInterceptedDeliveryGoesOn() {
         let g = G()
         g.cpu.vmx.write(.guestIDTRLimit, 0xF)
@@ -29,8 +31,8 @@ import Testing
         #expect(g.exitOf([0x0F, 0x0B]) == 0)
         #expect(g.cpu.vmx.read(.vmExitInterruptionInformation) == 0x8000_0B08)
         #expect(g.cpu.vmx.read(.vmExitInterruptionErrorCode) == 0)
-        #expect(g.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0B0D)
-        #expect(g.cpu.vmx.read(.idtVectoringErrorCode) == 0x33)
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) & 1 << 31 == 0)
+        #expect(g.savedRIP == G.guestCode)
     }
 }
 
