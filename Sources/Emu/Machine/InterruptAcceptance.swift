@@ -44,7 +44,7 @@ extension Machine {
             apic.takeNMI()
             if cpu.vmxNMI() { return .pending }              // "NMI exiting" (25.2)
             cpu.nmiBlocked = true
-            return outcome(cpu.deliverExternalInterrupt(vector: 2))
+            return outcome(cpu, cpu.deliverExternalInterrupt(vector: 2))
         }
         let exiting = cpu.vmx.nonRoot && cpu.vmx.pin.contains(.externalInterruptExiting)
         let open = shadow == 0 && (exiting || cpu.controlFlags & RFlags.interrupt.rawValue != 0)
@@ -60,7 +60,7 @@ extension Machine {
                 return .pending
             }
             apic.acknowledge(vector)
-            return outcome(cpu.deliverExternalInterrupt(vector: vector))
+            return outcome(cpu, cpu.deliverExternalInterrupt(vector: vector))
         }
         if apic.acceptsExtINT && pic.interruptRequested {
             guard open else { return .pending }
@@ -69,13 +69,16 @@ extension Machine {
                 _ = cpu.vmxExternalInterrupt(vector: acknowledge ? pic.acknowledge() : 0)
                 return .pending
             }
-            return outcome(cpu.deliverExternalInterrupt(vector: pic.acknowledge()))
+            return outcome(cpu, cpu.deliverExternalInterrupt(vector: pic.acknowledge()))
         }
         return .idle
     }
 
-    private func outcome(_ o: DeliveryOutcome) -> InterruptCheck {
+    /// The interrupt was delivered through the IDT (in a VMX guest, possibly followed by an MTF
+    /// or preemption-timer VM exit before the handler's first instruction, 26.5.2).
+    private func outcome(_ cpu: CPU, _ o: DeliveryOutcome) -> InterruptCheck {
         if case .tripleFault(let last) = o { return .shutdown(last) }
+        cpu.vmxExitsAfterDelivery()
         return .pending
     }
 

@@ -23,6 +23,7 @@ extension CPU {
         vmx.pendingExit = nil
         loadAPICVirtualization()
         startTimers()
+        loadPendingDebugExceptions()
         try injectEvent()
         try apicVirtualizationAtEntry()
         vmxINITUnblocked()

@@ -88,6 +88,7 @@ extension CPU {
 
         if !entryFailure {
             saveGuestState()
+            vmx.write(.guestPendingDebugExceptions, savedPendingDebugExceptions(reason))
             if !storeMSRs() { vmxAbort(1); return }
         }
         tlbSaveGuestContext()
@@ -96,6 +97,7 @@ extension CPU {
         vmx.eptActive = false
         vmx.eventDeadline = .max
         vmx.mtfPending = false
+        vmx.pendingDebugExceptions = 0
         guard loadHostState() else { vmxAbort(2); return }
         if !loadMSRs(count: vmx.read(.vmExitMSRLoadCount), address: vmx.read(.vmExitMSRLoadAddress)).ok {
             vmxAbort(4); return
@@ -168,15 +170,14 @@ extension CPU {
         vmx.write(.guestRSP, registers[4])
         vmx.write(.guestRIP, rip)
         vmx.write(.guestRFLAGS, rflags)
-        // 28.3.4: activity state, interruptibility state (STI, MOV SS, NMI blocking), pending
-        // debug exceptions (none are ever pending across an instruction boundary here).
+        // 28.3.4: activity state, interruptibility state (STI, MOV SS, NMI blocking); `vmExit`
+        // saves the pending debug exceptions.
         vmx.write(.guestActivityState, halted ? (vmx.guestWaitingForSIPI ? CPU.waitForSIPIActivityState : 1) : 0)
         var interruptibility: UInt64 = 0
         if interruptShadow & 1 != 0 { interruptibility |= 1 }
         if interruptShadow & 2 != 0 { interruptibility |= 2 }
         if nmiBlocked { interruptibility |= 8 }
         vmx.write(.guestInterruptibilityState, interruptibility)
-        vmx.write(.guestPendingDebugExceptions, 0)
         if vmx.exitControls.contains(.saveVMXPreemptionTimerValue) {
             let now = cycles >> UInt64(vmx.capabilities.preemptionTimerRate)
             let left = vmx.preemptionTimerExpiry > now ? vmx.preemptionTimerExpiry - now : 0

@@ -363,7 +363,8 @@ extension CPU {
             vmExit(.tripleFault)
             return vmx.aborted ? shutdown : .delivered
         }
-        return outcome
+        vmxExitsAfterDelivery()
+        return vmx.aborted ? shutdown : outcome
     }
 
     /// The VM exit an access recorded (EPT violation or misconfiguration), with RIP at the

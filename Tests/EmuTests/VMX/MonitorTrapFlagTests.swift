@@ -1,0 +1,118 @@
+import Testing
+@testable import Emu
+
+/// The monitor trap flag (SDM vol. 3, 26.5.2): an MTF VM exit on the boundary after an
+/// instruction, after the delivery of a fault it raised through the guest IDT (before the
+/// handler's first instruction), and after an injected event's delivery.
+@Suite struct MonitorTrapFlagTests {
+    typealias G = VMXGuestMachine
+    static let handler = G.guestCode + 0x100
+    static let mtf: UInt64 = 1 << 27
+
+    @Test func afterAFaultDeliveredThroughTheGuestIDT() {
+        let g = G()
+        g.setGate(6, handler: Self.handler)
+        _ = g.memory.load([0x90, 0x90], at: Self.handler)
+        #expect(g.exitOf([0x0F, 0x0B]) { $0.setControl(.primaryProcessorBasedVMExecutionControls, Self.mtf) } == 37)
+        #expect(g.savedRIP == Self.handler)
+        let rsp = g.cpu.vmx.read(.guestRSP)
+        #expect(rsp == G.guestStack - 40)                                    // the 64-bit frame
+        #expect(g.memory.read(rsp, size: 8) == G.guestCode)                  // #UD: RIP of UD2
+    }
+
+    @Test func afterAnInjectedInterrupt() {
+        let g = G()
+        g.setGate(0x30, handler: Self.handler)
+        _ = g.memory.load([0x90], at: Self.handler)
+        #expect(g.exitOf([0x90]) {
+            $0.setControl(.primaryProcessorBasedVMExecutionControls, Self.mtf)
+            $0.cpu.vmx.write(.guestRFLAGS, 0x202)
+            $0.cpu.vmx.write(.vmEntryInterruptionInformation, 0x8000_0030)
+        } == 37)
+        #expect(g.savedRIP == Self.handler)
+        #expect(g.cpu.vmx.read(.guestPendingDebugExceptions) == 0)
+    }
+
+    /// An MTF VM exit has priority over the single-step trap of the instruction (26.5.2); the
+    /// exit saves it as a pending debug exception (BS, 28.3.4), which the next VM entry
+    /// delivers (27.7.3): here intercepted, with BS as the qualification.
+    @Test func singleStepTrapHeldPendingByMTF() {
+        let g = G()
+        #expect(g.exitOf([0x90, 0x0F, 0xA2]) {
+            $0.setControl(.primaryProcessorBasedVMExecutionControls, Self.mtf)
+            $0.cpu.vmx.write(.guestRFLAGS, 0x102)                           // TF
+        } == 37)
+        #expect(g.savedRIP == G.guestCode + 1)
+        #expect(g.cpu.vmx.read(.guestPendingDebugExceptions) == 0x4000)
+        let v = g.cpu.vmx
+        v.write(.primaryProcessorBasedVMExecutionControls, v.read(.primaryProcessorBasedVMExecutionControls) & ~Self.mtf)
+        v.write(.exceptionBitmap, 1 << 1)
+        #expect(g.m.run(VMXTestMachine.vmresume) == .fault(.vmExitTaken))
+        #expect(g.exitReason == 0)
+        #expect(v.read(.vmExitInterruptionInformation) == 0x8000_0301)
+        #expect(g.qualification == 0x4000)
+        #expect(g.savedRIP == G.guestCode + 1)
+    }
+}
+
+/// The pending-debug-exceptions field at VM entry (SDM vol. 3, 27.7.3): valid when BS or the
+/// enabled-breakpoint bit is set; delivered as a trap before the first guest instruction, with
+/// priority over the preemption timer and below a pending MTF VM exit.
+@Suite struct PendingDebugExceptionTests {
+    typealias G = VMXGuestMachine
+    static let handler = G.guestCode + 0x100
+
+    @Test func interceptedWithTheConditionsAsQualification() {
+        let g = G()
+        #expect(g.exitOf([0x0F, 0xA2]) {
+            $0.cpu.vmx.write(.exceptionBitmap, 1 << 1)
+            $0.cpu.vmx.write(.guestPendingDebugExceptions, 0x1001)            // enabled breakpoint, B0
+        } == 0)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionInformation) == 0x8000_0301)
+        #expect(g.qualification == 1)
+        #expect(g.savedRIP == G.guestCode)
+        #expect(g.cpu.vmx.read(.guestPendingDebugExceptions) == 0)
+    }
+
+    /// B0 alone (no BS, no enabled breakpoint) is not a valid pending debug exception.
+    @Test func matchedButNotEnabledBreakpointIsIgnored() {
+        let g = G()
+        #expect(g.exitOf([0x0F, 0xA2]) {
+            $0.cpu.vmx.write(.exceptionBitmap, 1 << 1)
+            $0.cpu.vmx.write(.guestPendingDebugExceptions, 1)
+        } == 10)
+    }
+
+    /// Delivered through the guest IDT: DR6 receives BS, the frame returns to the first guest
+    /// instruction; a preemption timer loaded with 0 exits after the delivery (27.7.4).
+    @Test func deliveredBeforeTheTimerExit() {
+        let g = G()
+        g.setGate(1, handler: Self.handler)
+        _ = g.memory.load([0x90], at: Self.handler)
+        #expect(g.exitOf([0x0F, 0xA2]) {
+            $0.cpu.vmx.write(.guestPendingDebugExceptions, 0x4000)
+            $0.setControl(.pinBasedVMExecutionControls, 1 << 6)
+            $0.cpu.vmx.write(.vmxPreemptionTimerValue, 0)
+        } == 52)
+        #expect(g.savedRIP == Self.handler)
+        #expect(g.cpu.dr[6] & 0x4000 != 0)
+        #expect(g.memory.read(g.cpu.vmx.read(.guestRSP), size: 8) == G.guestCode)
+    }
+
+    /// A single-step trap not intercepted: delivered through the guest IDT; a preemption timer
+    /// that expired meanwhile exits after that delivery, before the handler's first instruction.
+    @Test func singleStepTrapBeforeTheTimerExit() {
+        let g = G()
+        g.setGate(1, handler: Self.handler)
+        _ = g.memory.load([0x90], at: Self.handler)
+        g.cpu.vmx.write(.guestRFLAGS, 0x102)
+        g.setControl(.pinBasedVMExecutionControls, 1 << 6)
+        g.cpu.vmx.write(.vmxPreemptionTimerValue, 1)
+        g.launch([0x90, 0x90, 0x90, 0x90])
+        let rate = UInt64(VMXCapabilities().preemptionTimerRate)
+        g.cpu.cycles |= (1 << rate) - 1                           // the timer expires with the first NOP
+        #expect(g.runUntilExit() == 52)
+        #expect(g.savedRIP == Self.handler)
+        #expect(g.memory.read(g.cpu.vmx.read(.guestRSP), size: 8) == G.guestCode + 1)
+    }
+}
