@@ -136,7 +136,6 @@ extension CPU {
         let type = (info >> 8) & 7
         let errorCode: UInt32? = info & 0x800 != 0 ? UInt32(truncatingIfNeeded: vmx.read(.vmEntryExceptionErrorCode)) : nil
         let source: EventSource
-        var trap = true
         switch type {
         case 7:                                       // other event: pending MTF (26.6.2)
             vmx.mtfPending = true
@@ -144,7 +143,7 @@ extension CPU {
             return
         case 0: source = .external                    // external interrupt
         case 2: source = .external; nmiBlocked = true // NMI
-        case 3: source = .exception; trap = vector == 1 || vector == 3 || vector == 4
+        case 3: source = .exception
         case 5: source = .privilegedSoftware          // INT1
         default: source = .software                   // INT n, INT3, INTO
         }
@@ -154,8 +153,10 @@ extension CPU {
         }
         halted = false
         vmx.injectedEventInformation = info
+        // RFLAGS is pushed as loaded: RF is not set for fault-class exceptions (27.6.1.1), as a
+        // trap-class event leaves it.
         let outcome = deliverEvent(InterruptEvent(vector: vector, errorCode: source == .exception ? errorCode : nil,
-                                                  source: source, trap: trap))
+                                                  source: source, trap: true))
         vmx.injectedEventInformation = 0
         if case .tripleFault = outcome { try takeVMExit(.tripleFault) }
         // An EPT violation or misconfiguration during delivery has already exited (27.2.4).

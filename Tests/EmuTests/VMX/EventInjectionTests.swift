@@ -1,0 +1,66 @@
+import Testing
+@testable import Emu
+
+/// Event injection at VM entry (SDM vol. 3, 27.6.1): every interruption type through the guest
+/// IDT. External interrupts, NMIs and hardware exceptions push the guest RIP; software
+/// interrupts, privileged software exceptions and software exceptions push RIP + the VM-entry
+/// instruction length; RFLAGS is pushed as loaded (RF unchanged); an injected NMI blocks NMIs;
+/// "other event" 0 makes an MTF VM exit pending before the first instruction (27.6.2).
+@Suite struct EventInjectionTests {
+    typealias G = VMXGuestMachine
+    static let handler = G.guestCode + 0x100
+
+    /// Injects `information` and runs to the handler's VMCALL; returns the pushed RIP and RFLAGS
+    /// (64-bit frame without an error code: RIP, CS, RFLAGS).
+    func inject(_ information: UInt64, length: UInt64 = 0, errorCode: UInt64? = nil) -> (G, rip: UInt64, rflags: UInt64) {
+        let g = G()
+        g.setGate(information & 0xFF, handler: Self.handler)
+        _ = g.memory.load([0x0F, 0x01, 0xC1], at: Self.handler)
+        let reason = g.exitOf([0x90]) {
+            $0.cpu.vmx.write(.guestRFLAGS, 0x202)
+            $0.cpu.vmx.write(.vmEntryInterruptionInformation, information)
+            $0.cpu.vmx.write(.vmEntryInstructionLength, length)
+            if let e = errorCode { $0.cpu.vmx.write(.vmEntryExceptionErrorCode, e) }
+        }
+        #expect(reason == 18)
+        let rsp = g.cpu.vmx.read(.guestRSP) + (errorCode == nil ? 0 : 8)
+        return (g, g.memory.read(rsp, size: 8), g.memory.read(rsp + 16, size: 8))
+    }
+
+    @Test func externalInterrupt() {
+        let r = inject(0x8000_0030)
+        #expect(r.rip == G.guestCode && r.rflags == 0x202)
+    }
+
+    @Test func nmiBlocksNMIs() {
+        let r = inject(0x8000_0202)
+        #expect(r.rip == G.guestCode)
+        #expect(r.0.cpu.vmx.read(.guestInterruptibilityState) & 8 != 0)
+    }
+
+    /// A fault-class hardware exception pushes RF as loaded (0), not 1 as a fault would.
+    @Test func hardwareExceptionKeepsRF() {
+        let r = inject(0x8000_0B0D, errorCode: 0x18)
+        #expect(r.rip == G.guestCode && r.rflags == 0x202)
+        #expect(r.0.memory.read(r.0.cpu.vmx.read(.guestRSP), size: 8) == 0x18)
+    }
+
+    @Test func softwareInterrupt() {
+        #expect(inject(0x8000_0440, length: 2).rip == G.guestCode + 2)
+    }
+
+    @Test func privilegedSoftwareException() {
+        #expect(inject(0x8000_0501, length: 1).rip == G.guestCode + 1)
+    }
+
+    @Test func softwareException() {
+        #expect(inject(0x8000_0603, length: 1).rip == G.guestCode + 1)
+    }
+
+    /// "Other event" 0: an MTF VM exit before the first instruction, with MTF itself off.
+    @Test func pendingMTF() {
+        let g = G()
+        #expect(g.exitOf([0x90]) { $0.cpu.vmx.write(.vmEntryInterruptionInformation, 0x8000_0700) } == 37)
+        #expect(g.savedRIP == G.guestCode)
+    }
+}
