@@ -34,6 +34,34 @@ import Testing
         #expect(g.cpu.vmx.read(.idtVectoringInformation) & 1 << 31 == 0)
         #expect(g.savedRIP == G.guestCode)
     }
+
+    /// A #GP while delivering a double fault (here injected; vector 8's gate is beyond the IDT
+    /// limit) is intercepted before it could become a triple fault: #GP(8 * 8 + IDT 2 + EXT 1
+    /// = 43H) with the #DF as IDT-vectoring information (28.2.2, 28.2.3).
+    @Test func interceptedWhileDeliveringDoubleFault() {
+        let g = G()
+        g.cpu.vmx.write(.guestIDTRLimit, 0x7F)
+        g.cpu.vmx.write(.exceptionBitmap, 1 << 13)
+        #expect(g.exitOf([0x90]) {
+            $0.cpu.vmx.write(.vmEntryInterruptionInformation, 0x8000_0B08)
+            $0.cpu.vmx.write(.vmEntryExceptionErrorCode, 0)
+        } == 0)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionInformation) == 0x8000_0B0D)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionErrorCode) == 0x43)
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0B08)
+        #expect(g.cpu.vmx.read(.idtVectoringErrorCode) == 0)
+    }
+
+    /// Not intercepted, the same fault is a triple fault: VM exit reason 2.
+    @Test func tripleFaultWhileDeliveringDoubleFault() {
+        let g = G()
+        g.cpu.vmx.write(.guestIDTRLimit, 0x7F)
+        #expect(g.exitOf([0x90]) {
+            $0.cpu.vmx.write(.vmEntryInterruptionInformation, 0x8000_0B08)
+            $0.cpu.vmx.write(.vmEntryExceptionErrorCode, 0)
+        } == 2)
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) & 1 << 31 == 0)
+    }
 }
 
 /// INT n whose gate is beyond the IDT limit: #GP(30H * 8 + 2), intercepted; the IDT-vectoring
