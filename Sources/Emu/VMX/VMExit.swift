@@ -57,6 +57,7 @@ extension CPU {
     func vmExitForInstruction(_ i: Instruction, _ reason: VMExitReason, qualification: UInt64 = 0,
                               instructionInformation: UInt64 = 0, guestLinearAddress: UInt64? = nil) throws(Fault) -> Never {
         rip = (rip &- UInt64(i.length)) & ripMask
+        controlFlags &= ~RFlags.resume.rawValue       // RF saved as 0 (28.3.3)
         var info = VMExitInformation()
         info.qualification = qualification
         info.instructionLength = UInt64(i.length)
@@ -87,6 +88,7 @@ extension CPU {
         vmx.write(.vmEntryInterruptionInformation, entryInfo & ~(1 << 31))
 
         if !entryFailure {
+            if CPU.savesResumeFlag(reason, info) { controlFlags |= RFlags.resume.rawValue }
             saveGuestState()
             vmx.write(.guestPendingDebugExceptions, savedPendingDebugExceptions(reason))
             if !storeMSRs() { vmxAbort(1); return }
@@ -101,6 +103,23 @@ extension CPU {
         guard loadHostState() else { vmxAbort(2); return }
         if !loadMSRs(count: vmx.read(.vmExitMSRLoadCount), address: vmx.read(.vmExitMSRLoadAddress)).ok {
             vmxAbort(4); return
+        }
+    }
+
+    /// RFLAGS.RF as a VM exit saves it (28.3.3), where it differs from the current value: 1 for
+    /// an exit caused directly by a fault-class hardware exception (as its pushed image would
+    /// have it; #DB is left alone: its instruction-breakpoint form pushes RF = 0), for an EPT
+    /// violation, EPT misconfiguration or APIC access outside event delivery, and for one during
+    /// the delivery of such an exception.
+    static func savesResumeFlag(_ reason: VMExitReason, _ info: VMExitInformation) -> Bool {
+        func faultClass(_ information: UInt64) -> Bool {
+            information >> 31 & 1 != 0 && (information >> 8) & 7 == 3 && information & 0xFF != 1
+        }
+        switch reason {
+        case .exceptionOrNMI: return faultClass(info.interruptionInformation)
+        case .eptViolation, .eptMisconfiguration, .apicAccess:
+            return info.idtVectoringInformation >> 31 == 0 || faultClass(info.idtVectoringInformation)
+        default: return false
         }
     }
 
