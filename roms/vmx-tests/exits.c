@@ -236,6 +236,12 @@ uint64_t bench_run(uint64_t iterations) {
     vmwrite(EXCEPTION_BITMAP, 1 << 6);
     reason = run(g_ud2, 0, 0);
     check("exception bitmap #UD: reason 0, interruption info 0x80000306", reason == 0 && vmread(EXIT_INTERRUPTION_INFO) == 0x80000306, reason ? reason : vmread(EXIT_INTERRUPTION_INFO));
+    /* 28.3.3: the saved RF is the pushed image's: 1 for a fault; 0 for an instruction exit. */
+    check("#UD exit: RFLAGS.RF saved as 1", (vmread(GUEST_RFLAGS) >> 16 & 1) == 1, vmread(GUEST_RFLAGS));
+    vmwrite(GUEST_RFLAGS, 2 | 1 << 16);
+    reason = run(g_cpuid, 0, 0);
+    check("CPUID exit entered with RF = 1: RFLAGS.RF saved as 0", reason == 10 && !(vmread(GUEST_RFLAGS) >> 16 & 1), reason == 10 ? vmread(GUEST_RFLAGS) : reason);
+    vmwrite(GUEST_RFLAGS, 2);
     vmwrite(EXCEPTION_BITMAP, 1 << 14);
     reason = run(g_read, 0x80000000ULL, 0);
     check("exception bitmap #PF: interruption info 0x80000B0E", reason == 0 && vmread(EXIT_INTERRUPTION_INFO) == 0x80000B0E, reason ? reason : vmread(EXIT_INTERRUPTION_INFO));
