@@ -5,17 +5,17 @@ extension CPU {
     /// Bits of the field a #DB reports in DR6 and in the exit qualification: B3-B0 and BS.
     static let pendingDebugConditionBits: UInt64 = 0x400F
 
-    /// At VM entry, after event injection: the field's pending debug exceptions, if valid (BS or
+    /// At VM entry, before event injection: the field's pending debug exceptions, if valid (BS or
     /// enabled breakpoint set), are pending for the guest unless the entry is vectoring or the
-    /// guest enters shutdown or wait-for-SIPI. Blocking by MOV SS drops them (the SDM lets them
-    /// be held or lost).
+    /// guest enters shutdown or wait-for-SIPI. Blocking by MOV SS holds them until the boundary
+    /// after the first guest instruction, as it holds a debug trap of MOV SS.
     func loadPendingDebugExceptions() {
         vmx.pendingDebugExceptions = 0
         let pending = vmx.read(.guestPendingDebugExceptions)
         let injection = vmx.read(.vmEntryInterruptionInformation)
         let vectoring = injection >> 31 & 1 != 0 && (injection >> 8) & 7 != 7
         let activity = vmx.read(.guestActivityState)
-        guard pending & 0x5000 != 0, !vectoring, activity <= 1, interruptShadow & 2 == 0 else { return }
+        guard pending & 0x5000 != 0, !vectoring, activity <= 1 else { return }
         vmx.pendingDebugExceptions = pending & 0x500F
     }
 
@@ -26,7 +26,7 @@ extension CPU {
     /// #DB goes through the guest IDT, followed by an MTF VM exit when that control is 1.
     func deliverPendingDebugExceptions() throws(Fault) {
         let pending = vmx.pendingDebugExceptions
-        guard pending != 0 else { return }
+        guard pending != 0, interruptShadow & 2 == 0 else { return }
         vmx.pendingDebugExceptions = 0
         let conditions = pending & CPU.pendingDebugConditionBits
         if vmxExceptionExits(Fault(vector: 1, trap: true)) {
@@ -44,11 +44,12 @@ extension CPU {
     }
 
     /// The value a VM exit saves in the field: the pending debug exceptions for exits that leave
-    /// them pending (MTF, TPR below threshold, INIT), else 0 (28.3.4).
+    /// them pending (MTF, TPR below threshold, INIT) and for exits other than #DB while MOV SS
+    /// blocks debug exceptions, else 0 (28.3.4).
     func savedPendingDebugExceptions(_ reason: VMExitReason) -> UInt64 {
         switch reason {
         case .monitorTrapFlag, .tprBelowThreshold, .initSignal: return vmx.pendingDebugExceptions
-        default: return 0
+        default: return interruptShadow & 2 != 0 ? vmx.pendingDebugExceptions : 0
         }
     }
 }

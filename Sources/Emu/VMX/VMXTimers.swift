@@ -23,6 +23,7 @@ extension CPU {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
         var deadline = UInt64.max
         if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) || vmx.virtualInterruptPending
+            || vmx.pendingDebugExceptions != 0
             || !vmx.primary.isDisjoint(with: [.interruptWindowExiting, .nmiWindowExiting]) {
             deadline = cycles &+ (insideInstruction ? 2 : 1)   // the end of the next instruction
         }
@@ -60,8 +61,18 @@ extension CPU {
         // the exit saves the single-step trap as pending (BS, 28.3.4).
         if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) {
             vmx.mtfPending = false
-            if debugTrap { vmx.pendingDebugExceptions = 0x4000 }
+            if debugTrap { vmx.pendingDebugExceptions |= 0x4000 }
             try takeVMExit(.monitorTrapFlag)
+        }
+        // Debug exceptions VM entry held back behind MOV SS blocking: delivered now, or with the
+        // single-step trap (DR6 receives both).
+        if vmx.pendingDebugExceptions != 0 && interruptShadow & 2 == 0 {
+            if debugTrap {
+                dr[6] |= vmx.pendingDebugExceptions & CPU.pendingDebugConditionBits
+                vmx.pendingDebugExceptions = 0
+            } else {
+                try deliverPendingDebugExceptions()
+            }
         }
         // The lower-priority exits follow the #DB's delivery (`vmxExitsAfterDelivery`).
         if debugTrap { return }

@@ -74,6 +74,39 @@ import Testing
         #expect(g.cpu.vmx.read(.guestPendingDebugExceptions) == 0)
     }
 
+    /// Blocking by MOV SS holds them until after the first instruction: an exit of that
+    /// instruction saves them as still pending (28.3.4); else the #DB follows it.
+    @Test func heldBehindMOVSSBlocking() {
+        func run(_ code: [UInt8]) -> G {
+            let g = G()
+            _ = g.exitOf(code) {
+                $0.cpu.vmx.write(.exceptionBitmap, 1 << 1)
+                $0.cpu.vmx.write(.guestInterruptibilityState, 2)
+                $0.cpu.vmx.write(.guestPendingDebugExceptions, 0x1001)
+            }
+            return g
+        }
+        let c = run([0x0F, 0xA2])                                               // CPUID
+        #expect(c.exitReason == 10)
+        #expect(c.cpu.vmx.read(.guestPendingDebugExceptions) == 0x1001)
+        let n = run([0x90, 0x0F, 0xA2])                                         // NOP; CPUID
+        #expect(n.exitReason == 0 && n.qualification == 1)
+        #expect(n.savedRIP == G.guestCode + 1)
+    }
+
+    /// With TF, the held BS and the first instruction's single-step trap are one #DB.
+    @Test func heldBehindMOVSSWithSingleStep() {
+        let g = G()
+        #expect(g.exitOf([0x90, 0x90]) {
+            $0.cpu.vmx.write(.exceptionBitmap, 1 << 1)
+            $0.cpu.vmx.write(.guestRFLAGS, 0x102)
+            $0.cpu.vmx.write(.guestInterruptibilityState, 2)
+            $0.cpu.vmx.write(.guestPendingDebugExceptions, 0x4000)
+        } == 0)
+        #expect(g.qualification == 0x4000)
+        #expect(g.savedRIP == G.guestCode + 1)
+    }
+
     /// B0 alone (no BS, no enabled breakpoint) is not a valid pending debug exception.
     @Test func matchedButNotEnabledBreakpointIsIgnored() {
         let g = G()
