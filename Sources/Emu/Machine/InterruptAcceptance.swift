@@ -35,6 +35,8 @@ extension Machine {
             return .pending
         }
         if cpu.vmx.nonRoot && cpu.vmx.guestWaitingForSIPI { return .idle }
+        // A guest in the shutdown activity state takes NMIs only (VMX/VMXState.swift).
+        if cpu.vmx.nonRoot && cpu.vmx.guestShutdown && !apic.nmiPending { return .idle }
         if apic.pendingStartup != nil { apic.takeStartup() }
         if apic.waitingForSIPI { return .idle }
         let shadow = cpu.interruptShadow & 3
@@ -44,6 +46,7 @@ extension Machine {
             apic.takeNMI()
             if cpu.vmxNMI() { return .pending }              // "NMI exiting" (25.2)
             cpu.nmiBlocked = true
+            cpu.vmx.guestShutdown = false
             return outcome(cpu, cpu.deliverExternalInterrupt(vector: 2))
         }
         let exiting = cpu.vmx.nonRoot && cpu.vmx.pin.contains(.externalInterruptExiting)
@@ -89,6 +92,7 @@ extension Machine {
         if apic.pendingStartup != nil { return true }
         if apic.pendingINIT && (!cpu.vmx.inVMXOperation || cpu.vmx.nonRoot) { return true }
         if apic.waitingForSIPI || (cpu.vmx.nonRoot && cpu.vmx.guestWaitingForSIPI) { return false }
+        if cpu.vmx.nonRoot && cpu.vmx.guestShutdown { return apic.nmiPending && !cpu.nmiBlocked }
         if apic.nmiPending && !cpu.nmiBlocked { return true }
         guard canWake(cpu) else { return false }
         return apic.deliverableVector != nil || (apic.acceptsExtINT && pic.interruptRequested)

@@ -113,6 +113,7 @@ extension CPU {
         nmiBlocked = interruptibility & 8 != 0
         halted = vmx.read(.guestActivityState) != 0
         vmx.guestWaitingForSIPI = vmx.read(.guestActivityState) == CPU.waitForSIPIActivityState
+        vmx.guestShutdown = vmx.read(.guestActivityState) == CPU.shutdownActivityState
         // PDPTEs (26.4.1): checked by 26.3.1.6 already.
         if paePagingMode {
             if vmx.secondary.contains(.enableEPT) {
@@ -152,6 +153,7 @@ extension CPU {
             rip = (rip &+ vmx.read(.vmEntryInstructionLength)) & ripMask
         }
         halted = false
+        vmx.guestShutdown = false                     // an injected NMI or #MC ends shutdown
         vmx.injectedEventInformation = info
         // RFLAGS is pushed as loaded: RF is not set for fault-class exceptions (27.6.1.1), as a
         // trap-class event leaves it.

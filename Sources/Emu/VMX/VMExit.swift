@@ -96,6 +96,7 @@ extension CPU {
         tlbSaveGuestContext()
         vmx.nonRoot = false
         vmx.guestWaitingForSIPI = false
+        vmx.guestShutdown = false
         vmx.eptActive = false
         vmx.eventDeadline = .max
         vmx.mtfPending = false
@@ -191,7 +192,8 @@ extension CPU {
         vmx.write(.guestRFLAGS, rflags)
         // 28.3.4: activity state, interruptibility state (STI, MOV SS, NMI blocking); `vmExit`
         // saves the pending debug exceptions.
-        vmx.write(.guestActivityState, halted ? (vmx.guestWaitingForSIPI ? CPU.waitForSIPIActivityState : 1) : 0)
+        let activity = vmx.guestWaitingForSIPI ? CPU.waitForSIPIActivityState : vmx.guestShutdown ? CPU.shutdownActivityState : 1
+        vmx.write(.guestActivityState, halted ? activity : 0)
         var interruptibility: UInt64 = 0
         if interruptShadow & 1 != 0 { interruptibility |= 1 }
         if interruptShadow & 2 != 0 { interruptibility |= 2 }

@@ -75,6 +75,9 @@ public struct VMXState {
     public var apicAccessPage: UInt64 = .max
     /// The guest is in the wait-for-SIPI activity state (set by VM entry, cleared by VM exit).
     public var guestWaitingForSIPI = false
+    /// The guest is in the shutdown activity state (set by VM entry; an NMI delivered through
+    /// the guest IDT ends it, a VM exit clears it): only NMIs and INIT are taken (24.4.2).
+    public var guestShutdown = false
     /// The page offset of a write to the APIC-access page that was virtualized: APIC-write
     /// emulation follows the instruction (SDM 29.4.3.2).
     public var pendingAPICWrite: UInt16? = nil

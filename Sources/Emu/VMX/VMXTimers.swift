@@ -95,8 +95,9 @@ extension CPU {
         if vmx.primary.contains(.nmiWindowExiting) && !nmiBlocked && interruptShadow & 2 == 0 {
             return .nmiWindow
         }
+        // Not in the shutdown state, which only NMIs end (27.7.5).
         if vmx.primary.contains(.interruptWindowExiting) && controlFlags & RFlags.interrupt.rawValue != 0
-            && interruptShadow & 3 == 0 {
+            && interruptShadow & 3 == 0 && !vmx.guestShutdown {
             return .interruptWindow
         }
         return nil
