@@ -107,7 +107,7 @@ extension CPU {
     /// exception, a debug trap, an interrupt or NMI) without a VM exit: the boundary before the
     /// handler's first instruction. With "monitor trap flag" an MTF VM exit is pending there
     /// (26.5.2); else the preemption timer and the windows are checked.
-    public func vmxExitsAfterDelivery() {
+    func vmxExitsAfterDelivery() {
         guard vmx.nonRoot else { return }
         if vmx.primary.contains(.monitorTrapFlag) {
             vmExit(.monitorTrapFlag)
