@@ -148,7 +148,9 @@ extension CPU {
         case 5: source = .privilegedSoftware          // INT1
         default: source = .software                   // INT n, INT3, INTO
         }
-        if type == 4 || type == 5 || type == 6 {
+        let guestRIP = rip
+        let softwareEvent = type == 4 || type == 5 || type == 6
+        if softwareEvent {
             // RIP pushed is the address of the next instruction (26.6.1.3).
             rip = (rip &+ vmx.read(.vmEntryInstructionLength)) & ripMask
         }
@@ -157,13 +159,33 @@ extension CPU {
         vmx.injectedEventInformation = info
         // RFLAGS is pushed as loaded: RF is not set for fault-class exceptions (27.6.1.1), as a
         // trap-class event leaves it.
-        let outcome = deliverEvent(InterruptEvent(vector: vector, errorCode: source == .exception ? errorCode : nil,
-                                                  source: source, trap: true))
+        let event = InterruptEvent(vector: vector, errorCode: source == .exception ? errorCode : nil,
+                                   source: source, trap: true)
+        let outcome = softwareEvent ? deliverInjectedSoftwareEvent(event, guestRIP: guestRIP) : deliverEvent(event)
         vmx.injectedEventInformation = 0
         if case .tripleFault = outcome { try takeVMExit(.tripleFault) }
         // An EPT violation or misconfiguration during delivery has already exited (27.2.4).
         if !vmx.nonRoot { throw .vmExitTaken }
         // An injected event makes MTF fire before the handler's first instruction (26.6.2).
         if vmx.primary.contains(.monitorTrapFlag) { vmx.mtfPending = true; vmx.eventDeadline = cycles }
+    }
+
+    /// An injected software interrupt or exception (RIP already past its "instruction"): an
+    /// exception during its delivery that does not cause a VM exit is delivered with the guest
+    /// RIP as loaded (27.6.1.1), as for an INT n instruction that faults.
+    func deliverInjectedSoftwareEvent(_ e: InterruptEvent, guestRIP: UInt64) -> DeliveryOutcome {
+        do throws(Fault) {
+            try deliverThroughTable(e)
+            return .delivered
+        } catch {
+            if error == .accessVMExit { return vmxExitDuringDelivery(e) }
+            var f = error
+            if e.source == .privilegedSoftware, (10...13).contains(f.vector) { f.errorCode = (f.errorCode ?? 0) | 1 }
+            let next = InterruptEvent(vector: f.vector, errorCode: f.errorCode, source: .exception, trap: f.trap)
+            if let exited = vmxExceptionDuringDelivery(e, next) { return exited }
+            rip = guestRIP
+            vmx.injectedEventInformation = 0
+            return deliverEvent(next)
+        }
     }
 }

@@ -57,6 +57,43 @@ import Testing
         #expect(inject(0x8000_0603, length: 1).rip == G.guestCode + 1)
     }
 
+    /// A 64-bit interrupt gate with P = 0.
+    func notPresentGate(_ g: G, _ vector: UInt64) {
+        g.memory.write(G.guestIDT + 16 * vector, size: 8, value: 0x0E00 << 32 | 0x08 << 16)
+    }
+
+    /// A fault while delivering an injected INT 40H (its gate not present: #NP(40H * 8 + IDT 2),
+    /// EXT 0 for a software interrupt) that does not exit goes through the guest IDT with the
+    /// guest RIP as loaded, not RIP + the instruction length (27.6.1.1).
+    @Test func faultDuringInjectedSoftwareInterrupt() {
+        let g = G()
+        notPresentGate(g, 0x40)
+        g.setGate(11, handler: Self.handler)
+        _ = g.memory.load([0x0F, 0x01, 0xC1], at: Self.handler)
+        #expect(g.exitOf([0x90]) {
+            $0.cpu.vmx.write(.vmEntryInterruptionInformation, 0x8000_0440)
+            $0.cpu.vmx.write(.vmEntryInstructionLength, 2)
+        } == 18)
+        let rsp = g.cpu.vmx.read(.guestRSP)
+        #expect(g.memory.read(rsp, size: 8) == 0x202)                       // error code
+        #expect(g.memory.read(rsp + 8, size: 8) == G.guestCode)              // guest RIP
+    }
+
+    /// The same fault intercepted: the exit reports the injected event and its length.
+    @Test func interceptedFaultDuringInjectedSoftwareInterrupt() {
+        let g = G()
+        notPresentGate(g, 0x40)
+        g.cpu.vmx.write(.exceptionBitmap, 1 << 11)
+        #expect(g.exitOf([0x90]) {
+            $0.cpu.vmx.write(.vmEntryInterruptionInformation, 0x8000_0440)
+            $0.cpu.vmx.write(.vmEntryInstructionLength, 2)
+        } == 0)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionInformation) == 0x8000_0B0B)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionErrorCode) == 0x202)
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0440)
+        #expect(g.savedRIP == G.guestCode && g.instructionLength == 2)
+    }
+
     /// "Other event" 0: an MTF VM exit before the first instruction, with MTF itself off.
     @Test func pendingMTF() {
         let g = G()
