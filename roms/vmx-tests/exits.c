@@ -19,6 +19,8 @@ const uint64_t bench_default_iterations = 1;
 #define ENTRY_INSTRUCTION_LENGTH 0x401A
 #define EXIT_INTERRUPTION_INFO 0x4404
 #define EXIT_INTERRUPTION_ERROR 0x4406
+#define IDT_VECTORING_INFO 0x4408
+#define IDT_VECTORING_ERROR 0x440A
 #define IO_BITMAP_A 0x2000
 #define IO_BITMAP_B 0x2002
 #define MSR_BITMAP 0x2004
@@ -34,6 +36,7 @@ const uint64_t bench_default_iterations = 1;
 #define CR4_SHADOW 0x6006
 #define GUEST_RSP 0x681C
 #define GUEST_RFLAGS 0x6820
+#define GUEST_PENDING_DBG 0x6822
 #define GUEST_INTERRUPTIBILITY 0x4824
 #define GUEST_IDTR_LIMIT 0x4812
 #define GUEST_IDTR_BASE 0x6818
@@ -233,6 +236,12 @@ uint64_t bench_run(uint64_t iterations) {
     vmwrite(EXCEPTION_BITMAP, 1 << 6);
     reason = run(g_ud2, 0, 0);
     check("exception bitmap #UD: reason 0, interruption info 0x80000306", reason == 0 && vmread(EXIT_INTERRUPTION_INFO) == 0x80000306, reason ? reason : vmread(EXIT_INTERRUPTION_INFO));
+    /* 28.3.3: the saved RF is the pushed image's: 1 for a fault; 0 for an instruction exit. */
+    check("#UD exit: RFLAGS.RF saved as 1", (vmread(GUEST_RFLAGS) >> 16 & 1) == 1, vmread(GUEST_RFLAGS));
+    vmwrite(GUEST_RFLAGS, 2 | 1 << 16);
+    reason = run(g_cpuid, 0, 0);
+    check("CPUID exit entered with RF = 1: RFLAGS.RF saved as 0", reason == 10 && !(vmread(GUEST_RFLAGS) >> 16 & 1), reason == 10 ? vmread(GUEST_RFLAGS) : reason);
+    vmwrite(GUEST_RFLAGS, 2);
     vmwrite(EXCEPTION_BITMAP, 1 << 14);
     reason = run(g_read, 0x80000000ULL, 0);
     check("exception bitmap #PF: interruption info 0x80000B0E", reason == 0 && vmread(EXIT_INTERRUPTION_INFO) == 0x80000B0E, reason ? reason : vmread(EXIT_INTERRUPTION_INFO));
@@ -252,10 +261,53 @@ uint64_t bench_run(uint64_t iterations) {
     expect_exit("triple fault (#UD with an empty guest IDT): reason 2", run(g_ud2, 0, 0), 2, 0, 0);
     vmwrite(GUEST_IDTR_LIMIT, 4095);
 
-    /* Monitor trap flag (25.5.2): an exit after the first instruction. */
+    /* Exits during event delivery (28.2.3): the guest IDT ends before #UD's gate, so delivering
+       #UD raises #GP(6 * 8 + IDT + EXT = 0x33): intercepted, the #UD is the IDT-vectoring
+       information. Not intercepted, #GP's own gate is missing too: #DF, which exits directly
+       (no IDT-vectoring information). */
+    vmwrite(GUEST_IDTR_LIMIT, 0x5F);
+    vmwrite(EXCEPTION_BITMAP, 1 << 13);
+    reason = run(g_ud2, 0, 0);
+    check("#GP while delivering #UD: reason 0, #GP(0x33), IDT-vectoring 0x80000306",
+          reason == 0 && vmread(EXIT_INTERRUPTION_INFO) == 0x80000B0D && vmread(EXIT_INTERRUPTION_ERROR) == 0x33
+          && vmread(IDT_VECTORING_INFO) == 0x80000306, reason == 0 ? vmread(IDT_VECTORING_INFO) : reason);
+    vmwrite(EXCEPTION_BITMAP, 1 << 8);
+    reason = run(g_ud2, 0, 0);
+    check("#DF from delivering #UD: reason 0, interruption info 0x80000B08, no IDT-vectoring information",
+          reason == 0 && vmread(EXIT_INTERRUPTION_INFO) == 0x80000B08 && !(vmread(IDT_VECTORING_INFO) >> 31),
+          reason == 0 ? vmread(IDT_VECTORING_INFO) : reason);
+    vmwrite(GUEST_IDTR_LIMIT, 4095);
+    /* Pending debug exceptions at VM entry (27.7.3): BS delivers a #DB trap before the first
+       guest instruction, intercepted with BS as the qualification, or through the guest IDT
+       (RIP pushed: the first instruction). */
+    vmwrite(EXCEPTION_BITMAP, 1 << 1);
+    vmwrite(GUEST_PENDING_DBG, 0x4000);
+    reason = run(g_nops, 0, 0);
+    check("pending debug exception BS at entry: reason 0, #DB, qualification 0x4000",
+          reason == 0 && vmread(EXIT_INTERRUPTION_INFO) == 0x80000301 && vmread(EXIT_QUALIFICATION) == 0x4000
+          && vmread(GUEST_RIP) == pa(g_nops), reason == 0 ? vmread(EXIT_QUALIFICATION) : reason);
+    vmwrite(EXCEPTION_BITMAP, 0);
+    vmwrite(GUEST_PENDING_DBG, 0x4000);
+    reason = run(g_nops, 0, 0);
+    check("pending debug exception BS at entry: #DB through the guest IDT before the first instruction",
+          reason == 18 && g.rax == 1 && g.rbx == pa(g_nops), reason == 18 ? g.rax << 32 ^ g.rbx : reason);
+    vmwrite(GUEST_PENDING_DBG, 0);
+
+    /* Monitor trap flag (26.5.2): an exit after the first instruction; after a fault delivered
+       through the guest IDT, before the handler's first instruction; an instruction's
+       single-step trap (TF) stays pending across the MTF exit, saved as BS (28.3.4). */
     if (primary(1u << 27)) {
         reason = run(g_nops, 0, 0);
         check("MTF: reason 37 after one instruction", reason == 37 && vmread(GUEST_RIP) == pa(g_nops) + 1, reason == 37 ? vmread(GUEST_RIP) : reason);
+        reason = run(g_ud2, 0, 0);
+        check("MTF after #UD delivered through the guest IDT: RIP at the handler",
+              reason == 37 && vmread(GUEST_RIP) == pa(guest_vectors) + 16 * 6, reason == 37 ? vmread(GUEST_RIP) : reason);
+        vmwrite(GUEST_RFLAGS, 0x102);
+        reason = run(g_nops, 0, 0);
+        check("MTF with TF: single-step trap saved as pending debug exception BS",
+              reason == 37 && vmread(GUEST_PENDING_DBG) == 0x4000, reason == 37 ? vmread(GUEST_PENDING_DBG) : reason);
+        vmwrite(GUEST_RFLAGS, 2);
+        vmwrite(GUEST_PENDING_DBG, 0);
         primary(0);
     }
     /* Interrupt window (25.5.1 / 26.7.5): RFLAGS.IF = 1, no blocking: exit before any instruction. */

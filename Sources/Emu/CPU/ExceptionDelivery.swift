@@ -89,6 +89,9 @@ extension CPU {
                 }
                 failed.append(event)
                 if event.source == .exception && event.vector == 8 {
+                    // A VMX guest's exception bitmap sees a fault during #DF delivery first (VMX/).
+                    if vmx.nonRoot, let outcome = vmxExceptionDuringDelivery(event, InterruptEvent(
+                        vector: f.vector, errorCode: f.errorCode, source: .exception, trap: f.trap)) { return outcome }
                     shutdownChain = failed.map(\.name) + [InterruptEvent(vector: f.vector, errorCode: f.errorCode,
                                                                          source: .exception, trap: false).name]
                     return .tripleFault(f)

@@ -56,6 +56,8 @@ extension CPU {
         if !d.present { throw .segmentNotPresent(code) }
         let new = TSSLayout(wide: d.type == SystemType.tssAvailable || d.type == SystemType.tssBusy)
         if d.limit < new.minimumLimit { throw .invalidTSS(code) }
+        // VMX non-root operation: the task switch is a VM exit once these checks pass (26.4.2).
+        if vmx.nonRoot { try vmxTaskSwitch(to: selector, reason: reason) }
         let oldType = UInt8(tr.attributes & 0xF)
         let old = TSSLayout(wide: oldType == SystemType.tssAvailable || oldType == SystemType.tssBusy)
         if UInt64(tr.limit) < UInt64(old.minimumLimit) { throw .invalidTSS(tr.selector.selectorErrorCode) }

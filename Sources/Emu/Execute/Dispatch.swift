@@ -66,7 +66,7 @@ extension CPU {
         singleStepping = controlFlags & RFlags.trap.rawValue != 0
         let debugging = systemRegisters.breakpoints.attention
         eventCycle = interruptShadow != 0 || singleStepping || halted || debugging ? 0 : min(vmx.eventDeadline, runDeadline)
-        if cycles >= vmx.eventDeadline { try vmxEventDeadline() }
+        if cycles >= vmx.eventDeadline { try vmxEventDeadline(singleStep: singleStep) }
         if singleStep { try singleStepTrap() }
         return cycles >= runDeadline || halted || debugging
     }

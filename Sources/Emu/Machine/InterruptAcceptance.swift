@@ -35,6 +35,8 @@ extension Machine {
             return .pending
         }
         if cpu.vmx.nonRoot && cpu.vmx.guestWaitingForSIPI { return .idle }
+        // A guest in the shutdown activity state takes NMIs only (VMX/VMXState.swift).
+        if cpu.vmx.nonRoot && cpu.vmx.guestShutdown && !apic.nmiPending { return .idle }
         if apic.pendingStartup != nil { apic.takeStartup() }
         if apic.waitingForSIPI { return .idle }
         let shadow = cpu.interruptShadow & 3
@@ -44,7 +46,8 @@ extension Machine {
             apic.takeNMI()
             if cpu.vmxNMI() { return .pending }              // "NMI exiting" (25.2)
             cpu.nmiBlocked = true
-            return outcome(cpu.deliverExternalInterrupt(vector: 2))
+            cpu.vmx.guestShutdown = false
+            return outcome(cpu, cpu.deliverExternalInterrupt(vector: 2))
         }
         let exiting = cpu.vmx.nonRoot && cpu.vmx.pin.contains(.externalInterruptExiting)
         let open = shadow == 0 && (exiting || cpu.controlFlags & RFlags.interrupt.rawValue != 0)
@@ -60,7 +63,7 @@ extension Machine {
                 return .pending
             }
             apic.acknowledge(vector)
-            return outcome(cpu.deliverExternalInterrupt(vector: vector))
+            return outcome(cpu, cpu.deliverExternalInterrupt(vector: vector))
         }
         if apic.acceptsExtINT && pic.interruptRequested {
             guard open else { return .pending }
@@ -69,13 +72,16 @@ extension Machine {
                 _ = cpu.vmxExternalInterrupt(vector: acknowledge ? pic.acknowledge() : 0)
                 return .pending
             }
-            return outcome(cpu.deliverExternalInterrupt(vector: pic.acknowledge()))
+            return outcome(cpu, cpu.deliverExternalInterrupt(vector: pic.acknowledge()))
         }
         return .idle
     }
 
-    private func outcome(_ o: DeliveryOutcome) -> InterruptCheck {
+    /// The interrupt was delivered through the IDT (in a VMX guest, possibly followed by an MTF
+    /// or preemption-timer VM exit before the handler's first instruction, 26.5.2).
+    private func outcome(_ cpu: CPU, _ o: DeliveryOutcome) -> InterruptCheck {
         if case .tripleFault(let last) = o { return .shutdown(last) }
+        cpu.vmxExitsAfterDelivery()
         return .pending
     }
 
@@ -86,6 +92,7 @@ extension Machine {
         if apic.pendingStartup != nil { return true }
         if apic.pendingINIT && (!cpu.vmx.inVMXOperation || cpu.vmx.nonRoot) { return true }
         if apic.waitingForSIPI || (cpu.vmx.nonRoot && cpu.vmx.guestWaitingForSIPI) { return false }
+        if cpu.vmx.nonRoot && cpu.vmx.guestShutdown { return apic.nmiPending && !cpu.nmiBlocked }
         if apic.nmiPending && !cpu.nmiBlocked { return true }
         guard canWake(cpu) else { return false }
         return apic.deliverableVector != nil || (apic.acceptsExtINT && pic.interruptRequested)

@@ -23,6 +23,7 @@ extension CPU {
         vmx.pendingExit = nil
         loadAPICVirtualization()
         startTimers()
+        loadPendingDebugExceptions()
         try injectEvent()
         try apicVirtualizationAtEntry()
         vmxINITUnblocked()
@@ -112,6 +113,7 @@ extension CPU {
         nmiBlocked = interruptibility & 8 != 0
         halted = vmx.read(.guestActivityState) != 0
         vmx.guestWaitingForSIPI = vmx.read(.guestActivityState) == CPU.waitForSIPIActivityState
+        vmx.guestShutdown = vmx.read(.guestActivityState) == CPU.shutdownActivityState
         // PDPTEs (26.4.1): checked by 26.3.1.6 already.
         if paePagingMode {
             if vmx.secondary.contains(.enableEPT) {
@@ -135,7 +137,6 @@ extension CPU {
         let type = (info >> 8) & 7
         let errorCode: UInt32? = info & 0x800 != 0 ? UInt32(truncatingIfNeeded: vmx.read(.vmEntryExceptionErrorCode)) : nil
         let source: EventSource
-        var trap = true
         switch type {
         case 7:                                       // other event: pending MTF (26.6.2)
             vmx.mtfPending = true
@@ -143,23 +144,48 @@ extension CPU {
             return
         case 0: source = .external                    // external interrupt
         case 2: source = .external; nmiBlocked = true // NMI
-        case 3: source = .exception; trap = vector == 1 || vector == 3 || vector == 4
+        case 3: source = .exception
         case 5: source = .privilegedSoftware          // INT1
         default: source = .software                   // INT n, INT3, INTO
         }
-        if type == 4 || type == 5 || type == 6 {
+        let guestRIP = rip
+        let softwareEvent = type == 4 || type == 5 || type == 6
+        if softwareEvent {
             // RIP pushed is the address of the next instruction (26.6.1.3).
             rip = (rip &+ vmx.read(.vmEntryInstructionLength)) & ripMask
         }
         halted = false
+        vmx.guestShutdown = false                     // an injected NMI or #MC ends shutdown
         vmx.injectedEventInformation = info
-        let outcome = deliverEvent(InterruptEvent(vector: vector, errorCode: source == .exception ? errorCode : nil,
-                                                  source: source, trap: trap))
+        // RFLAGS is pushed as loaded: RF is not set for fault-class exceptions (27.6.1.1), as a
+        // trap-class event leaves it.
+        let event = InterruptEvent(vector: vector, errorCode: source == .exception ? errorCode : nil,
+                                   source: source, trap: true)
+        let outcome = softwareEvent ? deliverInjectedSoftwareEvent(event, guestRIP: guestRIP) : deliverEvent(event)
         vmx.injectedEventInformation = 0
         if case .tripleFault = outcome { try takeVMExit(.tripleFault) }
         // An EPT violation or misconfiguration during delivery has already exited (27.2.4).
         if !vmx.nonRoot { throw .vmExitTaken }
         // An injected event makes MTF fire before the handler's first instruction (26.6.2).
         if vmx.primary.contains(.monitorTrapFlag) { vmx.mtfPending = true; vmx.eventDeadline = cycles }
+    }
+
+    /// An injected software interrupt or exception (RIP already past its "instruction"): an
+    /// exception during its delivery that does not cause a VM exit is delivered with the guest
+    /// RIP as loaded (27.6.1.1), as for an INT n instruction that faults.
+    func deliverInjectedSoftwareEvent(_ e: InterruptEvent, guestRIP: UInt64) -> DeliveryOutcome {
+        do throws(Fault) {
+            try deliverThroughTable(e)
+            return .delivered
+        } catch {
+            if error == .accessVMExit { return vmxExitDuringDelivery(e) }
+            var f = error
+            if e.source == .privilegedSoftware, (10...13).contains(f.vector) { f.errorCode = (f.errorCode ?? 0) | 1 }
+            let next = InterruptEvent(vector: f.vector, errorCode: f.errorCode, source: .exception, trap: f.trap)
+            if let exited = vmxExceptionDuringDelivery(e, next) { return exited }
+            rip = guestRIP
+            vmx.injectedEventInformation = 0
+            return deliverEvent(next)
+        }
     }
 }

@@ -57,6 +57,7 @@ extension CPU {
     func vmExitForInstruction(_ i: Instruction, _ reason: VMExitReason, qualification: UInt64 = 0,
                               instructionInformation: UInt64 = 0, guestLinearAddress: UInt64? = nil) throws(Fault) -> Never {
         rip = (rip &- UInt64(i.length)) & ripMask
+        controlFlags &= ~RFlags.resume.rawValue       // RF saved as 0 (28.3.3)
         var info = VMExitInformation()
         info.qualification = qualification
         info.instructionLength = UInt64(i.length)
@@ -87,23 +88,46 @@ extension CPU {
         vmx.write(.vmEntryInterruptionInformation, entryInfo & ~(1 << 31))
 
         if !entryFailure {
+            if CPU.savesResumeFlag(reason, info) { controlFlags |= RFlags.resume.rawValue }
             saveGuestState()
-            if !storeMSRs() { vmxAbort(2); return }
+            vmx.write(.guestPendingDebugExceptions, savedPendingDebugExceptions(reason))
+            if !storeMSRs() { vmxAbort(1); return }
         }
         tlbSaveGuestContext()
         vmx.nonRoot = false
         vmx.guestWaitingForSIPI = false
+        vmx.guestShutdown = false
         vmx.eptActive = false
         vmx.eventDeadline = .max
         vmx.mtfPending = false
-        guard loadHostState() else { vmxAbort(3); return }
+        vmx.pendingDebugExceptions = 0
+        guard loadHostState() else { vmxAbort(2); return }
         if !loadMSRs(count: vmx.read(.vmExitMSRLoadCount), address: vmx.read(.vmExitMSRLoadAddress)).ok {
             vmxAbort(4); return
         }
     }
 
+    /// RFLAGS.RF as a VM exit saves it (28.3.3), where it differs from the current value: 1 for
+    /// an exit caused directly by a fault-class hardware exception (as its pushed image would
+    /// have it; #DB is left alone: its instruction-breakpoint form pushes RF = 0), for an EPT
+    /// violation, EPT misconfiguration or APIC access outside event delivery, and for one during
+    /// the delivery of such an exception.
+    static func savesResumeFlag(_ reason: VMExitReason, _ info: VMExitInformation) -> Bool {
+        func faultClass(_ information: UInt64) -> Bool {
+            information >> 31 & 1 != 0 && (information >> 8) & 7 == 3 && information & 0xFF != 1
+        }
+        switch reason {
+        case .exceptionOrNMI: return faultClass(info.interruptionInformation)
+        case .eptViolation, .eptMisconfiguration, .apicAccess:
+            return info.idtVectoringInformation >> 31 == 0 || faultClass(info.idtVectoringInformation)
+        default: return false
+        }
+    }
+
     /// VMX abort (SDM 28.7): the indicator is written to the current VMCS region (bytes 4-7) and
     /// the logical processor shuts down; `deliver` reports the shutdown to the run loop.
+    /// Indicators: 1 saving guest MSRs failed, 2 loading the host PDPTEs failed, 4 loading host
+    /// MSRs failed.
     func vmxAbort(_ indicator: UInt32) {
         memory.write(vmx.currentVMCS &+ VMCSLayout.abortIndicatorOffset, size: 4, value: UInt64(indicator))
         vmx.aborted = true
@@ -166,15 +190,15 @@ extension CPU {
         vmx.write(.guestRSP, registers[4])
         vmx.write(.guestRIP, rip)
         vmx.write(.guestRFLAGS, rflags)
-        // 28.3.4: activity state, interruptibility state (STI, MOV SS, NMI blocking), pending
-        // debug exceptions (none are ever pending across an instruction boundary here).
-        vmx.write(.guestActivityState, halted ? (vmx.guestWaitingForSIPI ? CPU.waitForSIPIActivityState : 1) : 0)
+        // 28.3.4: activity state, interruptibility state (STI, MOV SS, NMI blocking); `vmExit`
+        // saves the pending debug exceptions.
+        let activity = vmx.guestWaitingForSIPI ? CPU.waitForSIPIActivityState : vmx.guestShutdown ? CPU.shutdownActivityState : 1
+        vmx.write(.guestActivityState, halted ? activity : 0)
         var interruptibility: UInt64 = 0
         if interruptShadow & 1 != 0 { interruptibility |= 1 }
         if interruptShadow & 2 != 0 { interruptibility |= 2 }
         if nmiBlocked { interruptibility |= 8 }
         vmx.write(.guestInterruptibilityState, interruptibility)
-        vmx.write(.guestPendingDebugExceptions, 0)
         if vmx.exitControls.contains(.saveVMXPreemptionTimerValue) {
             let now = cycles >> UInt64(vmx.capabilities.preemptionTimerRate)
             let left = vmx.preemptionTimerExpiry > now ? vmx.preemptionTimerExpiry - now : 0
@@ -232,7 +256,7 @@ extension CPU {
 
     // MARK: 28.5 Loading host state
 
-    /// Loads the host-state area; false if the host PDPTEs cannot be loaded (VMX abort 3).
+    /// Loads the host-state area; false if the host PDPTEs cannot be loaded (VMX abort 2).
     func loadHostState() -> Bool {
         let hostSize = vmx.exitControls.contains(.hostAddressSpaceSize)
         // 28.5.1: CR0 keeps ET (set), CD, NW and its reserved bits.

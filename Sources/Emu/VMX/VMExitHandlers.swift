@@ -363,7 +363,8 @@ extension CPU {
             vmExit(.tripleFault)
             return vmx.aborted ? shutdown : .delivered
         }
-        return outcome
+        vmxExitsAfterDelivery()
+        return vmx.aborted ? shutdown : outcome
     }
 
     /// The VM exit an access recorded (EPT violation or misconfiguration), with RIP at the
@@ -417,11 +418,14 @@ extension CPU {
 
     /// An exception raised while delivering `e` that the exception bitmap intercepts: a VM exit
     /// with the exception's interruption information and `e` as IDT-vectoring information
-    /// (27.2.4); nil when it is not intercepted (delivery goes on, SDM 6.15).
+    /// (27.2.4); nil when it is not intercepted (delivery goes on, SDM 6.15). A double fault
+    /// that the delivery produced exits directly: no IDT-vectoring information (28.2.3, "not
+    /// considered to occur during event delivery").
     func vmxExceptionDuringDelivery(_ e: InterruptEvent, _ next: InterruptEvent) -> DeliveryOutcome? {
         let fault = Fault(vector: next.vector, errorCode: next.errorCode)
         guard vmx.nonRoot, vmxExceptionExits(fault) else { return nil }
         var info = VMExitInformation()
+        if next.vector == 8 { return vmxExceptionExit(fault, info) }
         let vectoring = idtVectoring(e, &info)
         info.idtVectoringInformation = vectoring.information
         info.idtVectoringErrorCode = vectoring.errorCode

@@ -6,7 +6,8 @@
 /// wait-for-SIPI activity state, and is dropped otherwise. A guest in wait-for-SIPI takes no
 /// interrupts (Machine/InterruptAcceptance.swift).
 extension CPU {
-    /// The activity-state value of wait-for-SIPI (24.4.2).
+    /// The activity-state values of shutdown and wait-for-SIPI (24.4.2).
+    static let shutdownActivityState: UInt64 = 2
     static let waitForSIPIActivityState: UInt64 = 3
 
     /// An INIT signal reached the processor in VMX non-root operation.

@@ -31,7 +31,7 @@ public struct VMXState {
     // MARK: Non-root operation (copied from the VMCS at VM entry, QEMU-style, so that the
     // instruction hooks never look fields up; VMWRITE cannot run in non-root operation)
 
-    /// `CPU.step()` calls `vmxEventDeadline()` once `cycles` reaches this value: the VMX
+    /// `CPU.step()` calls `vmxEventDeadline(singleStep:)` once `cycles` reaches this value: the VMX
     /// preemption timer, the monitor trap flag and the interrupt/NMI windows (VMXTimers.swift).
     /// All ones outside non-root operation, so the check in the dispatch loop never fires.
     public var eventDeadline: UInt64 = .max
@@ -58,6 +58,10 @@ public struct VMXState {
     public var preemptionTimerExpiry: UInt64 = .max
     /// The monitor trap flag: an MTF VM exit is due after the next instruction boundary.
     public var mtfPending = false
+    /// Debug exceptions pending for the guest in the pending-debug-exceptions format: loaded by
+    /// VM entry, or a single-step trap held back by a higher-priority VM exit at an instruction
+    /// boundary (VMX/PendingDebugExceptions.swift).
+    public var pendingDebugExceptions: UInt64 = 0
     /// CR2 before the page walker wrote it, so that a #PF that causes a VM exit leaves CR2
     /// unmodified (SDM 27.1).
     public var cr2BeforePageFault: UInt64 = 0
@@ -71,6 +75,9 @@ public struct VMXState {
     public var apicAccessPage: UInt64 = .max
     /// The guest is in the wait-for-SIPI activity state (set by VM entry, cleared by VM exit).
     public var guestWaitingForSIPI = false
+    /// The guest is in the shutdown activity state (set by VM entry; an NMI delivered through
+    /// the guest IDT ends it, a VM exit clears it): only NMIs and INIT are taken (24.4.2).
+    public var guestShutdown = false
     /// The page offset of a write to the APIC-access page that was virtualized: APIC-write
     /// emulation follows the instruction (SDM 29.4.3.2).
     public var pendingAPICWrite: UInt16? = nil

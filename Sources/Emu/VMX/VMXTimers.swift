@@ -23,6 +23,7 @@ extension CPU {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
         var deadline = UInt64.max
         if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) || vmx.virtualInterruptPending
+            || vmx.pendingDebugExceptions != 0
             || !vmx.primary.isDisjoint(with: [.interruptWindowExiting, .nmiWindowExiting]) {
             deadline = cycles &+ (insideInstruction ? 2 : 1)   // the end of the next instruction
         }
@@ -39,22 +40,42 @@ extension CPU {
     /// The VM exits due before the first guest instruction (26.7.4-26.7.6).
     func vmxExitsAtEntry() throws(Fault) {
         if vmx.mtfPending { try takeVMExit(.monitorTrapFlag) }
+        try deliverPendingDebugExceptions()
         try boundaryExits()
         try deliverPendingVirtualInterrupt()
         recomputeEventDeadline(insideInstruction: true)
     }
 
-    /// Called at an instruction boundary when `cycles >= vmx.eventDeadline`: an instruction has completed.
+    /// Called at an instruction boundary when `cycles >= vmx.eventDeadline`: an instruction has
+    /// completed. `singleStep`: EFLAGS.TF was set when it began (Execute/Dispatch.swift).
     @inline(never)
-    func vmxEventDeadline() throws(Fault) {
+    func vmxEventDeadline(singleStep: Bool) throws(Fault) {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
         // Trap-like exits of the instruction come before MTF (26.5.2): APIC-write emulation.
         try apicWriteEmulation()
-        // MTF after each instruction when the control is 1 (or once after an injected event).
+        // The single-step #DB the caller raises next (none after MOV SS or when the instruction
+        // cleared TF): below MTF VM exits, above the preemption timer and the windows (SDM
+        // 26.5.2, 27.7.4-27.7.6, table 7-2).
+        let debugTrap = singleStep && interruptShadow & 2 == 0 && controlFlags & RFlags.trap.rawValue != 0
+        // MTF after each instruction when the control is 1 (or once after an injected event);
+        // the exit saves the single-step trap as pending (BS, 28.3.4).
         if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) {
             vmx.mtfPending = false
+            if debugTrap { vmx.pendingDebugExceptions |= 0x4000 }
             try takeVMExit(.monitorTrapFlag)
         }
+        // Debug exceptions VM entry held back behind MOV SS blocking: delivered now, or with the
+        // single-step trap (DR6 receives both).
+        if vmx.pendingDebugExceptions != 0 && interruptShadow & 2 == 0 {
+            if debugTrap {
+                dr[6] |= vmx.pendingDebugExceptions & CPU.pendingDebugConditionBits
+                vmx.pendingDebugExceptions = 0
+            } else {
+                try deliverPendingDebugExceptions()
+            }
+        }
+        // The lower-priority exits follow the #DB's delivery (`vmxExitsAfterDelivery`).
+        if debugTrap { return }
         try boundaryExits()
         try deliverPendingVirtualInterrupt()
         recomputeEventDeadline()
@@ -63,16 +84,35 @@ extension CPU {
     /// Preemption timer, NMI window, interrupt window, in that priority (SDM 7.9 table 7-2 and
     /// 26.7.5/26.7.6).
     func boundaryExits() throws(Fault) {
+        if let reason = boundaryExitReason() { try takeVMExit(reason) }
+    }
+
+    func boundaryExitReason() -> VMExitReason? {
         if vmx.preemptionTimerExpiry != .max
             && cycles >> UInt64(vmx.capabilities.preemptionTimerRate) >= vmx.preemptionTimerExpiry {
-            try takeVMExit(.vmxPreemptionTimerExpired)
+            return .vmxPreemptionTimerExpired
         }
         if vmx.primary.contains(.nmiWindowExiting) && !nmiBlocked && interruptShadow & 2 == 0 {
-            try takeVMExit(.nmiWindow)
+            return .nmiWindow
         }
+        // Not in the shutdown state, which only NMIs end (27.7.5).
         if vmx.primary.contains(.interruptWindowExiting) && controlFlags & RFlags.interrupt.rawValue != 0
-            && interruptShadow & 3 == 0 {
-            try takeVMExit(.interruptWindow)
+            && interruptShadow & 3 == 0 && !vmx.guestShutdown {
+            return .interruptWindow
+        }
+        return nil
+    }
+
+    /// An event was delivered through the guest IDT (a fault of the instruction or any nested
+    /// exception, a debug trap, an interrupt or NMI) without a VM exit: the boundary before the
+    /// handler's first instruction. With "monitor trap flag" an MTF VM exit is pending there
+    /// (26.5.2); else the preemption timer and the windows are checked.
+    func vmxExitsAfterDelivery() {
+        guard vmx.nonRoot else { return }
+        if vmx.primary.contains(.monitorTrapFlag) {
+            vmExit(.monitorTrapFlag)
+        } else if let reason = boundaryExitReason() {
+            vmExit(reason)
         }
     }
 

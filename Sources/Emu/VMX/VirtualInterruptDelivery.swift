@@ -74,6 +74,7 @@ extension CPU {
         if case .tripleFault = outcome, vmx.nonRoot { try takeVMExit(.tripleFault) }
         // An EPT violation or misconfiguration during delivery has already exited (27.2.4).
         if !vmx.nonRoot { throw .vmExitTaken }
+        if vmx.primary.contains(.monitorTrapFlag) { try takeVMExit(.monitorTrapFlag) }
     }
 
     /// EOI virtualization (29.1.4): VISR[SVI] cleared, SVI set to the next highest in-service

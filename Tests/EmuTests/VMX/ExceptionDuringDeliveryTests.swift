@@ -21,7 +21,9 @@ import Testing
     }
 
     /// The same #GP not intercepted: delivery goes on (#GP's own entry is beyond the limit too,
-    /// so the guest gets #DF, whose interception shows the chain's end).
+    /// so the guest gets #DF, whose interception shows the chain's end). A double fault that
+    /// causes the VM exit directly is not an exit during event delivery (28.2.3): no
+    /// IDT-vectoring information.
     @Test func notInterceptedDeliveryGoesOn() {
         let g = G()
         g.cpu.vmx.write(.guestIDTRLimit, 0xF)
@@ -29,8 +31,36 @@ import Testing
         #expect(g.exitOf([0x0F, 0x0B]) == 0)
         #expect(g.cpu.vmx.read(.vmExitInterruptionInformation) == 0x8000_0B08)
         #expect(g.cpu.vmx.read(.vmExitInterruptionErrorCode) == 0)
-        #expect(g.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0B0D)
-        #expect(g.cpu.vmx.read(.idtVectoringErrorCode) == 0x33)
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) & 1 << 31 == 0)
+        #expect(g.savedRIP == G.guestCode)
+    }
+
+    /// A #GP while delivering a double fault (here injected; vector 8's gate is beyond the IDT
+    /// limit) is intercepted before it could become a triple fault: #GP(8 * 8 + IDT 2 + EXT 1
+    /// = 43H) with the #DF as IDT-vectoring information (28.2.2, 28.2.3).
+    @Test func interceptedWhileDeliveringDoubleFault() {
+        let g = G()
+        g.cpu.vmx.write(.guestIDTRLimit, 0x7F)
+        g.cpu.vmx.write(.exceptionBitmap, 1 << 13)
+        #expect(g.exitOf([0x90]) {
+            $0.cpu.vmx.write(.vmEntryInterruptionInformation, 0x8000_0B08)
+            $0.cpu.vmx.write(.vmEntryExceptionErrorCode, 0)
+        } == 0)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionInformation) == 0x8000_0B0D)
+        #expect(g.cpu.vmx.read(.vmExitInterruptionErrorCode) == 0x43)
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) == 0x8000_0B08)
+        #expect(g.cpu.vmx.read(.idtVectoringErrorCode) == 0)
+    }
+
+    /// Not intercepted, the same fault is a triple fault: VM exit reason 2.
+    @Test func tripleFaultWhileDeliveringDoubleFault() {
+        let g = G()
+        g.cpu.vmx.write(.guestIDTRLimit, 0x7F)
+        #expect(g.exitOf([0x90]) {
+            $0.cpu.vmx.write(.vmEntryInterruptionInformation, 0x8000_0B08)
+            $0.cpu.vmx.write(.vmEntryExceptionErrorCode, 0)
+        } == 2)
+        #expect(g.cpu.vmx.read(.idtVectoringInformation) & 1 << 31 == 0)
     }
 }
 

@@ -89,6 +89,26 @@ import Testing
         #expect(q == 0, "\(name)")
     }
 
+    /// 26.3.1.5: with blocking by MOV SS (or STI, or activity state HLT), BS must be 1 when TF = 1
+    /// and BTF = 0, and 0 when TF = 0; without such blocking TF = 1 needs no BS (BS without
+    /// blocking is a #DB at entry: PendingDebugExceptionTests).
+    @Test func singleStepPendingWithBlocking() {
+        func state(rflags: UInt64, interruptibility: UInt64, pending: UInt64, activity: UInt64 = 0) -> (G) -> Void {
+            { g in
+                g.cpu.vmx.write(.guestRFLAGS, rflags)
+                g.cpu.vmx.write(.guestInterruptibilityState, interruptibility)
+                g.cpu.vmx.write(.guestPendingDebugExceptions, pending)
+                g.cpu.vmx.write(.guestActivityState, activity)
+            }
+        }
+        #expect(entry(state(rflags: 0x102, interruptibility: 2, pending: 0)).0 == Self.invalid)
+        #expect(entry(state(rflags: 0x2, interruptibility: 2, pending: 0x4000)).0 == Self.invalid)
+        #expect(entry(state(rflags: 0x302, interruptibility: 1, pending: 0)).0 == Self.invalid)
+        #expect(entry(state(rflags: 0x102, interruptibility: 0, pending: 0, activity: 1)).0 == Self.invalid)
+        #expect(entry(state(rflags: 0x102, interruptibility: 2, pending: 0x4000)).0 == nil)
+        #expect(entry(state(rflags: 0x102, interruptibility: 0, pending: 0)).0 == nil)
+    }
+
     /// DR7 and DEBUGCTL are checked only with "load debug controls".
     @Test func debugControls() {
         func withLoad(_ f: VMCSField, _ v: UInt64) -> (G) -> Void {

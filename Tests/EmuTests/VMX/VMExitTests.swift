@@ -327,4 +327,17 @@ import Testing
         #expect(outcome != .delivered)
         #expect(g.memory.read(VMXTestMachine.vmcsA + 4, size: 4) == 4)
     }
+
+    /// A VM-exit MSR-store entry that fails (an x2APIC MSR, 28.4) is VMX abort 1 (28.7).
+    @Test func vmxAbortSavingGuestMSRs() {
+        let g = G()
+        g.cpu.vmx.write(.vmExitMSRStoreCount, 1)
+        g.cpu.vmx.write(.vmExitMSRStoreAddress, 0x5000)
+        g.memory.write(0x5000, size: 8, value: 0x808)
+        g.launch([0x0F, 0xA2])
+        var outcome: DeliveryOutcome = .delivered
+        do { try g.cpu.step() } catch { outcome = g.cpu.deliver(error) }
+        #expect(outcome != .delivered)
+        #expect(g.memory.read(VMXTestMachine.vmcsA + 4, size: 4) == 1)
+    }
 }

@@ -1,0 +1,55 @@
+/// The pending-debug-exceptions field (SDM vol. 3, table 25-4: B3-B0 in bits 3:0, enabled
+/// breakpoint in bit 12, BS in bit 14): debug exceptions VM entry delivers (27.7.3) and VM exits
+/// save when a higher-priority VM exit came first (28.3.4).
+extension CPU {
+    /// Bits of the field a #DB reports in DR6 and in the exit qualification: B3-B0 and BS.
+    static let pendingDebugConditionBits: UInt64 = 0x400F
+
+    /// At VM entry, before event injection: the field's pending debug exceptions, if valid (BS or
+    /// enabled breakpoint set), are pending for the guest unless the entry is vectoring or the
+    /// guest enters shutdown or wait-for-SIPI. Blocking by MOV SS holds them until the boundary
+    /// after the first guest instruction, as it holds a debug trap of MOV SS.
+    func loadPendingDebugExceptions() {
+        vmx.pendingDebugExceptions = 0
+        let pending = vmx.read(.guestPendingDebugExceptions)
+        let injection = vmx.read(.vmEntryInterruptionInformation)
+        let vectoring = injection >> 31 & 1 != 0 && (injection >> 8) & 7 != 7
+        let activity = vmx.read(.guestActivityState)
+        guard pending & 0x5000 != 0, !vectoring, activity <= 1 else { return }
+        vmx.pendingDebugExceptions = pending & 0x500F
+    }
+
+    /// Delivers the pending debug exceptions after VM entry with the priority of a trap on the
+    /// previous instruction (below a pending MTF VM exit and TPR-threshold exits, above the
+    /// preemption timer and the NMI and interrupt windows): a VM exit (reason 0, the conditions
+    /// as qualification) if the exception bitmap intercepts #DB, else DR6 receives them and the
+    /// #DB goes through the guest IDT, followed by an MTF VM exit when that control is 1.
+    func deliverPendingDebugExceptions() throws(Fault) {
+        let pending = vmx.pendingDebugExceptions
+        guard pending != 0, interruptShadow & 2 == 0 else { return }
+        vmx.pendingDebugExceptions = 0
+        let conditions = pending & CPU.pendingDebugConditionBits
+        if vmxExceptionExits(Fault(vector: 1, trap: true)) {
+            var info = VMExitInformation()
+            info.interruptionInformation = 1 | 3 << 8 | 1 << 31
+            info.qualification = conditions
+            try takeVMExit(.exceptionOrNMI, info)
+        }
+        dr[6] |= conditions
+        let outcome = deliverEvent(InterruptEvent(vector: 1, errorCode: nil, source: .exception, trap: true))
+        if case .tripleFault = outcome, vmx.nonRoot { try takeVMExit(.tripleFault) }
+        // A VM exit during delivery (exception bitmap, EPT) has been taken already.
+        if !vmx.nonRoot { throw .vmExitTaken }
+        if vmx.primary.contains(.monitorTrapFlag) { try takeVMExit(.monitorTrapFlag) }
+    }
+
+    /// The value a VM exit saves in the field: the pending debug exceptions for exits that leave
+    /// them pending (MTF, TPR below threshold, INIT) and for exits other than #DB while MOV SS
+    /// blocks debug exceptions, else 0 (28.3.4).
+    func savedPendingDebugExceptions(_ reason: VMExitReason) -> UInt64 {
+        switch reason {
+        case .monitorTrapFlag, .tprBelowThreshold, .initSignal: return vmx.pendingDebugExceptions
+        default: return interruptShadow & 2 != 0 ? vmx.pendingDebugExceptions : 0
+        }
+    }
+}
