@@ -88,7 +88,9 @@ extension CPU {
         vmx.write(.vmEntryInterruptionInformation, entryInfo & ~(1 << 31))
 
         if !entryFailure {
-            if CPU.savesResumeFlag(reason, info) { controlFlags |= RFlags.resume.rawValue }
+            if CPU.savesResumeFlag(reason, info) || betweenRepeatIterations && CPU.interruptsIteration(reason, info) {
+                controlFlags |= RFlags.resume.rawValue
+            }
             saveGuestState()
             vmx.write(.guestPendingDebugExceptions, savedPendingDebugExceptions(reason))
             if !storeMSRs() { vmxAbort(1); return }
@@ -120,6 +122,23 @@ extension CPU {
         case .exceptionOrNMI: return faultClass(info.interruptionInformation)
         case .eptViolation, .eptMisconfiguration, .apicAccess:
             return info.idtVectoringInformation >> 31 == 0 || faultClass(info.idtVectoringInformation)
+        default: return false
+        }
+    }
+
+    /// An exit for an event that would push RF = 1 when it comes between two iterations of a
+    /// repeated string instruction (28.3.3 with 18.3.1.1): an external interrupt, an NMI, or a
+    /// #DB trap of the iteration, as the exit's own event or as the event whose delivery exited.
+    static func interruptsIteration(_ reason: VMExitReason, _ info: VMExitInformation) -> Bool {
+        func interruptOrTrap(_ information: UInt64) -> Bool {
+            guard information >> 31 & 1 != 0 else { return false }
+            let type = (information >> 8) & 7
+            return type == 0 || type == 2 || type == 3 && information & 0xFF == 1
+        }
+        switch reason {
+        case .externalInterrupt: return true
+        case .exceptionOrNMI: return interruptOrTrap(info.interruptionInformation)
+        case .eptViolation, .eptMisconfiguration, .apicAccess: return interruptOrTrap(info.idtVectoringInformation)
         default: return false
         }
     }
