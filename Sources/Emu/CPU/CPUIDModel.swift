@@ -24,6 +24,11 @@ public struct CPUIDModel: Sendable {
     public let linearAddressBits: Int
     /// Initial APIC ID (leaf 1 EBX[31:24], leaf 0Bh EDX).
     public var apicID: UInt32 = 0
+    /// The processors of the machine (`--smp`): one package of that many single-thread cores
+    /// whose APIC IDs are 0..n-1, as leaves 1, 4, 0Bh (Intel) and 8000_0008h (AMD) describe it.
+    public var coresPerPackage = 1
+    /// Width of the core-ID field of the APIC ID: ceil(log2(cores)).
+    var coreIDBits: UInt32 { UInt32(Int.bitWidth - (max(coresPerPackage, 1) - 1).leadingZeroBitCount) }
 
     // Features whose presence changes architectural rules (reserved bits, #UD), named as in
     // the manuals. They follow the model; the virtualisation issues switch `vmx`/`svm` on.
@@ -91,6 +96,9 @@ public struct CPUIDModel: Sendable {
         case 1: return (signature, leaf1EBX, leaf1ECX, leaf1EDX)
         case 2 where intel: return (0x00FF_FE01, 0, 0, 0)      // FFh: use leaf 4; FEh: use leaf 18h
         case 4 where intel: return cacheLeaf(subleaf)
+        // Thermal and power management: only ARAT (EAX bit 2), the APIC timer runs in every
+        // C-state (swemu's runs on the cycle counter); no DTS, turbo, HWP or APERF/MPERF.
+        case 6: return (1 << 2, 0, 0, 0)
         case 5:
             // MONITOR line sizes 64 bytes; EMX and interrupt break-event (ECX bits 0, 1).
             return monitor ? (64, 64, 3, intel ? 0x2020 : 0) : (0, 0, 0, 0)
@@ -109,13 +117,19 @@ public struct CPUIDModel: Sendable {
         case 0x8000_0008:
             let sizes = UInt32(physicalAddressBits) | UInt32(linearAddressBits) << 8
             // AMD: IBPB (12), IBRS (14), STIBP (15), SSBD (24).
-            return (sizes, intel ? 0 : (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), 0, 0)
+            // AMD ECX: NC (7:0) = cores - 1, ApicIdSize (15:12) = core-ID bits (APM vol. 3, E.4.7).
+            let cores = intel ? 0 : UInt32(max(coresPerPackage, 1) - 1) | coreIDBits << 12
+            return (sizes, intel ? 0 : (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), cores, 0)
         default: return (0, 0, 0, 0)
         }
     }
 
-    /// Leaf 1 EBX: CLFLUSH line size 8 qwords, one logical processor, the initial APIC ID.
-    var leaf1EBX: UInt32 { 8 << 8 | 1 << 16 | apicID << 24 }
+    /// Leaf 1 EBX: CLFLUSH line size 8 qwords, the logical processors of the package (Intel:
+    /// the addressable IDs, a power of two; AMD: the count), the initial APIC ID.
+    var leaf1EBX: UInt32 {
+        let logical = vendor == .intel ? UInt32(1) << coreIDBits : UInt32(max(coresPerPackage, 1))
+        return 8 << 8 | (logical & 0xFF) << 16 | apicID << 24
+    }
 
     var leaf1ECX: UInt32 {
         var c: UInt32 = (1 << 13) | (1 << 22) | (1 << 23)          // CX16, MOVBE, POPCNT
@@ -129,10 +143,12 @@ public struct CPUIDModel: Sendable {
         return c
     }
 
-    /// VME, DE, PSE, TSC, MSR, PAE, CX8, SEP, MTRR, PGE, CMOV, PAT, PSE-36; APIC with a machine.
+    /// VME, DE, PSE, TSC, MSR, PAE, CX8, SEP, MTRR, PGE, CMOV, PAT, PSE-36; APIC with a machine;
+    /// HTT (28) when the package has more than one logical processor (EBX[23:16] is valid).
     var leaf1EDX: UInt32 {
         (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 12)
             | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 17) | (localAPIC ? 1 << 9 : 0)
+            | (coresPerPackage > 1 ? 1 << 28 : 0)
     }
 
     /// FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, RDSEED, ADX, SMAP.
@@ -169,29 +185,36 @@ public struct CPUIDModel: Sendable {
         d |= leaf1EDX & 0x0003_F3FF
         if svm { c |= 1 << 2 }
         if altMovCR8 { c |= 1 << 4 }
+        if coresPerPackage > 1 { c |= 1 << 1 }                    // CmpLegacy: several cores
+
         return (signature, 0, c, d)
     }
 
-    /// Leaf 4 (SDM vol. 2, table 3-8): L1d, L1i 32 KiB 8-way; L2 1 MiB 16-way; L3 1.375 MiB
-    /// 11-way non-inclusive with complex indexing; 64-byte lines; one core.
+    /// Leaf 4 (SDM vol. 2, table 3-8): L1d, L1i 32 KiB 8-way; L2 1 MiB 16-way, per core; L3
+    /// 1.375 MiB 11-way non-inclusive with complex indexing, shared by the package; 64-byte
+    /// lines. EAX[31:26]: addressable core IDs - 1; EAX[25:14]: addressable IDs sharing - 1.
     func cacheLeaf(_ n: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
-        func level(_ type: UInt32, _ level: UInt32, ways: UInt32, sets: UInt32, edx: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
-            (type | level << 5 | 1 << 8, (ways - 1) << 22 | 63, sets - 1, edx)
+        let coreIDs = (UInt32(1) << coreIDBits) - 1
+        func level(_ type: UInt32, _ level: UInt32, ways: UInt32, sets: UInt32, edx: UInt32,
+                   shared: Bool = false) -> (UInt32, UInt32, UInt32, UInt32) {
+            let eax = type | level << 5 | 1 << 8 | (shared ? coreIDs : 0) << 14 | coreIDs << 26
+            return (eax, (ways - 1) << 22 | 63, sets - 1, edx)
         }
         switch n {
         case 0: return level(1, 1, ways: 8, sets: 64, edx: 0)
         case 1: return level(2, 1, ways: 8, sets: 64, edx: 0)
         case 2: return level(3, 2, ways: 16, sets: 1024, edx: 0)
-        case 3: return level(3, 3, ways: 11, sets: 2048, edx: 4)
+        case 3: return level(3, 3, ways: 11, sets: 2048, edx: 4, shared: true)
         default: return (0, 0, 0, 0)
         }
     }
 
-    /// Leaf 0Bh (SDM vol. 2, table 3-8): one thread per core, one core; EDX is the x2APIC ID.
+    /// Leaf 0Bh (SDM vol. 2, table 3-8; vol. 3, 10.9.2): one thread per core, `coresPerPackage`
+    /// cores; EAX is the shift of the x2APIC ID to the next level's ID, EDX the x2APIC ID.
     func topologyLeaf(_ n: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
         switch n {
         case 0: return (0, 1, 1 << 8 | n, apicID)       // SMT level
-        case 1: return (0, 1, 2 << 8 | n, apicID)       // core level
+        case 1: return (coreIDBits, UInt32(max(coresPerPackage, 1)), 2 << 8 | n, apicID)   // core level
         default: return (0, 0, n & 0xFF, apicID)         // invalid level
         }
     }

@@ -94,4 +94,45 @@ import Testing
         #expect(m.cpuid(1).1 >> 24 == 3)
         #expect(m.cpuid(0xB, 0).3 == 3 && m.cpuid(0xB, 1).3 == 3)
     }
+
+    /// `--smp 3` as one package of three single-thread cores (APIC IDs 0-2). Expected values
+    /// from the field definitions: SDM vol. 2, CPUID leaves 1, 4, 0Bh and vol. 3, 10.9 (the
+    /// package ID is the x2APIC ID shifted right by the core level's EAX[4:0]); APM vol. 3,
+    /// E.3.2 and E.4.7 (LogicalProcessorCount, CmpLegacy, NC, ApicIdSize).
+    @Test func topologyOfSeveralCores() {
+        let intel = systemMachine(.long64)
+        intel.cpu.cpuidModel.coresPerPackage = 3
+        intel.cpu.cpuidModel.apicID = 2
+        let one = intel.cpuid(1)
+        #expect(one.3 & 1 << 28 != 0 && (one.1 >> 16) & 0xFF == 4)   // HTT; 4 addressable IDs
+        let smt = intel.cpuid(0xB, 0), core = intel.cpuid(0xB, 1)
+        #expect(smt.0 & 0x1F == 0 && smt.1 == 1 && (smt.2 >> 8) & 0xFF == 1)
+        #expect(core.1 == 3 && (core.2 >> 8) & 0xFF == 2 && core.3 == 2)
+        #expect(core.3 >> (core.0 & 0x1F) == 0)                        // every core in package 0
+        #expect((1 << (core.0 & 0x1F)) >= core.1)                      // the shift covers 3 cores
+        for n: UInt32 in 0...3 {
+            let c = intel.cpuid(4, n)
+            #expect(c.0 >> 26 == 3, "leaf 4.\(n): addressable core IDs - 1")
+            #expect((c.0 >> 14) & 0xFFF == (n == 3 ? 3 : 0), "leaf 4.\(n): sharing")
+        }
+        let amd = systemMachine(.long64, vendor: .amd)
+        amd.cpu.cpuidModel.coresPerPackage = 3
+        let a1 = amd.cpuid(1)
+        #expect(a1.3 & 1 << 28 != 0 && (a1.1 >> 16) & 0xFF == 3)
+        #expect(amd.cpuid(0x8000_0001).2 & 1 << 1 != 0)                // CmpLegacy
+        let a8 = amd.cpuid(0x8000_0008).2
+        #expect(a8 & 0xFF == 2 && (a8 >> 12) & 0xF == 2)
+        // A single processor: no HTT, one ID, no CmpLegacy, NC = 0.
+        let single = systemMachine(.long64, vendor: .amd)
+        #expect(single.cpuid(1).3 & 1 << 28 == 0 && (single.cpuid(1).1 >> 16) & 0xFF == 1)
+        #expect(single.cpuid(0x8000_0001).2 & 1 << 1 == 0 && single.cpuid(0x8000_0008).2 == 0)
+        #expect(systemMachine(.long64).cpuid(4, 3).0 >> 14 == 0)
+    }
+
+    /// Leaf 6: ARAT only (the APIC timer does not stop in C-states), on both models.
+    @Test func powerManagementLeaf() {
+        for vendor in [Vendor.intel, .amd] {
+            #expect(systemMachine(.long64, vendor: vendor).cpuid(6) == (1 << 2, 0, 0, 0))
+        }
+    }
 }
