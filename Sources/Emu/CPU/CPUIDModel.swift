@@ -94,7 +94,9 @@ public struct CPUIDModel: Sendable {
         switch leaf {
         case 0: return (maxBasicLeaf, name.0, name.2, name.1)
         case 1: return (signature, leaf1EBX, leaf1ECX, leaf1EDX)
-        case 2 where intel: return (0x00FF_FE01, 0, 0, 0)      // FFh: use leaf 4; FEh: use leaf 18h
+        // Descriptor FFh: "no cache information here, use leaf 4". Not FEh ("TLBs: use leaf
+        // 18h"), which would point past the highest basic leaf.
+        case 2 where intel: return (0x0000_FF01, 0, 0, 0)
         case 4 where intel: return cacheLeaf(subleaf)
         // Thermal and power management: only ARAT (EAX bit 2), the APIC timer runs in every
         // C-state (swemu's runs on the cycle counter); no DTS, turbo, HWP or APERF/MPERF.

@@ -79,6 +79,13 @@ import Testing
         let size = ((l1d.1 >> 22) + 1) * (((l1d.1 >> 12) & 0x3FF) + 1) * ((l1d.1 & 0xFFF) + 1) * (l1d.2 + 1)
         #expect(size == 32 * 1024)
         #expect(intel.cpuid(4, 4).0 & 0x1F == 0)                        // no more caches
+        // Leaf 2: AL = 1; every descriptor byte 0 except FFh ("use leaf 4"), since a FEh ("use
+        // leaf 18h") would send software past the highest basic leaf (SDM vol. 2, table 3-12).
+        let two = intel.cpuid(2)
+        let bytes = [two.0 >> 8, two.0 >> 16, two.0 >> 24, two.1, two.1 >> 8, two.1 >> 16, two.1 >> 24,
+                     two.2, two.2 >> 8, two.2 >> 16, two.2 >> 24, two.3, two.3 >> 8, two.3 >> 16, two.3 >> 24]
+        #expect(two.0 & 0xFF == 1 && bytes.map { $0 & 0xFF }.filter { $0 != 0 } == [0xFF])
+        #expect(intel.cpuid(0).0 < 0x18)
         #expect(intel.cpuid(0xB, 0).2 == 0x100 && intel.cpuid(0xB, 1).2 == 0x201)
         #expect(intel.cpuid(0xB, 2).2 >> 8 == 0)
         #expect(intel.cpuid(0xD) == (0, 0, 0, 0))                       // no XSAVE
