@@ -215,4 +215,50 @@ private func machine() -> SystemMachine {
         #expect(s.cpu.tr.selector == 0x30 && s.cpu.cr3 == 0x22000 && s.cpu.registers[4] == 0x8000)
         #expect(s.cpu.systemRegisters.pdptes.0 == 0x21009)  // not loaded
     }
+
+    /// JMP to a TSS (SDM vol. 3, 7.3, table 7-2): the old TSS becomes available, the new one
+    /// busy; no back link, NT stays as the new TSS has it.
+    @Test func jumpToTSS() throws {
+        let s = machine()
+        s.write16(0x13000, 0x7777)                          // back link: left alone
+        let t: UInt64 = 0x13000
+        s.write32(t + 0x20, 0x2000)
+        s.write32(t + 0x24, 0x0002)
+        s.write16(t + 0x4C, 0x08)
+        for off: UInt64 in [0x48, 0x50, 0x54, 0x58, 0x5C] { s.write16(t + off, 0x10) }
+        s.code([0xEA, 0x00, 0x00, 0x00, 0x00, 0x50, 0x00])  // jmp 0x50:0
+        try s.cpu.step()
+        #expect(s.cpu.tr.selector == 0x50 && s.cpu.rip == 0x2000)
+        #expect(s.cpu.rflags & RFlags.nestedTask.rawValue == 0)
+        #expect(s.read(t, 2) == 0x7777)
+        #expect((s.read(SystemMachine.gdtBase + 6 * 8 + 5, 1) & 0xF) == 0x9)    // old: available
+        #expect((s.read(SystemMachine.gdtBase + 10 * 8 + 5, 1) & 0xF) == 0xB)   // new: busy
+        #expect(s.read(SystemMachine.tssBase + 0x20, 4) == 0x1007)             // old EIP saved
+    }
+
+    /// CALL to a 16-bit TSS (SDM vol. 3, 7.7, figure 7-11): IP, FLAGS, AX..DI and the selectors
+    /// at their 16-bit offsets; the back link at offset 0; the type becomes 3 (busy 16-bit TSS).
+    @Test func callTo16BitTSS() throws {
+        let s = machine()
+        let t: UInt64 = 0x14800
+        s.setGDT(12, GDT.segment(base: UInt32(t), limit: 0x2B, type: 0x1, system: true, big: false, granular: false))
+        s.write16(t + 0x0E, 0x2000)                         // IP
+        s.write16(t + 0x10, 0x0002)                         // FLAGS
+        s.write16(t + 0x12, 0xBBBB)                         // AX
+        s.write16(t + 0x1A, 0x5000)                         // SP
+        s.write16(t + 0x24, 0x08)                           // CS
+        for off: UInt64 in [0x22, 0x26, 0x28] { s.write16(t + off, 0x10) }   // ES, SS, DS
+        s.code([0x9A, 0x00, 0x00, 0x00, 0x00, 0x60, 0x00])  // call 0x60:0
+        try s.cpu.step()
+        #expect(s.cpu.tr.selector == 0x60 && s.cpu.rip == 0x2000)
+        #expect(s.cpu.registers[0] & 0xFFFF == 0xBBBB && s.cpu.registers[4] & 0xFFFF == 0x5000)
+        #expect(s.cpu.rflags & RFlags.nestedTask.rawValue != 0)
+        #expect(s.read(t, 2) == 0x30)
+        #expect((s.read(SystemMachine.gdtBase + 12 * 8 + 5, 1) & 0xF) == 0x3)
+        // A 16-bit TSS limit below 2Bh is #TS(selector).
+        let short = machine()
+        short.setGDT(12, GDT.segment(base: UInt32(t), limit: 0x2A, type: 0x1, system: true, big: false, granular: false))
+        short.code([0x9A, 0x00, 0x00, 0x00, 0x00, 0x60, 0x00])
+        #expect(throws: Fault.invalidTSS(0x60)) { try short.cpu.step() }
+    }
 }
