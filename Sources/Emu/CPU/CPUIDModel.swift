@@ -2,8 +2,9 @@
 ///
 /// Two models: `--cpu intel`, a Skylake-server-class part (GenuineIntel, family 6, model 55h,
 /// stepping 4) and `--cpu amd`, a Zen 2-class part (AuthenticAMD, family 17h, model 31h). The
-/// leaves have the layout a real part of that family reports (cache and topology leaves, brand
-/// string, address sizes), but every feature flag describes what swemu implements:
+/// leaves have the layout a real part of that family reports (cache and topology leaves, on AMD
+/// with TopologyExtensions; brand string, address sizes; `--smp` is one package of that many
+/// single-thread cores), but every feature flag describes what swemu implements:
 /// - set: the integer core (CX8, CMOV, TSC, CX16, MOVBE, POPCNT, LZCNT, BMI1, BMI2, ADX, ERMS,
 ///   LAHF/SAHF in 64-bit mode, PREFETCHW as a hint), the system architecture of issue 4 (VME,
 ///   DE, PSE, PSE-36, PAE, PGE, PAT, MTRR, MSR, SEP, SYSCALL, NX, 1 GiB pages, RDTSCP, LM, FSGSBASE,
@@ -78,7 +79,7 @@ public struct CPUIDModel: Sendable {
 
     /// The highest basic and extended leaves.
     public var maxBasicLeaf: UInt32 { 0x0D }
-    public var maxExtendedLeaf: UInt32 { 0x8000_0008 }
+    public var maxExtendedLeaf: UInt32 { vendor == .intel ? 0x8000_0008 : 0x8000_001E }
 
     /// Returns EAX, EBX, ECX, EDX for leaf `eax`, subleaf `ecx`, as the part reports them
     /// after RESET. `CPU.cpuid(leaf:subleaf:)` adds the bits that follow CR4 and MSRs.
@@ -122,6 +123,10 @@ public struct CPUIDModel: Sendable {
             // AMD ECX: NC (7:0) = cores - 1, ApicIdSize (15:12) = core-ID bits (APM vol. 3, E.4.7).
             let cores = intel ? 0 : UInt32(max(coresPerPackage, 1) - 1) | coreIDBits << 12
             return (sizes, intel ? 0 : (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), cores, 0)
+        case 0x8000_001D where !intel: return amdCacheTopology(subleaf)
+        case 0x8000_001E where !intel:
+            // Extended APIC ID; core ID (7:0), one thread per core (15:8 = 0); node 0 of one.
+            return (apicID, apicID & 0xFF, 0, 0)
         default: return (0, 0, 0, 0)
         }
     }
@@ -188,6 +193,7 @@ public struct CPUIDModel: Sendable {
         if svm { c |= 1 << 2 }
         if altMovCR8 { c |= 1 << 4 }
         if coresPerPackage > 1 { c |= 1 << 1 }                    // CmpLegacy: several cores
+        c |= 1 << 22                                               // TopologyExtensions
 
         return (signature, 0, c, d)
     }
@@ -207,6 +213,25 @@ public struct CPUIDModel: Sendable {
         case 1: return level(2, 1, ways: 8, sets: 64, edx: 0)
         case 2: return level(3, 2, ways: 16, sets: 1024, edx: 0)
         case 3: return level(3, 3, ways: 11, sets: 2048, edx: 4, shared: true)
+        default: return (0, 0, 0, 0)
+        }
+    }
+
+    /// AMD 8000_001Dh (APM vol. 3, E.4.15), the caches of 8000_0005h/6h in leaf-4 layout: L1d
+    /// and L1i 32 KiB 8-way, L2 512 KiB 8-way inclusive, per core; L3 16 MiB 16-way shared by
+    /// the package; 64-byte lines.
+    func amdCacheTopology(_ n: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
+        let sharing = UInt32(max(coresPerPackage, 1) - 1)
+        func cache(_ type: UInt32, _ level: UInt32, kib: UInt32, ways: UInt32, edx: UInt32,
+                   shared: Bool = false) -> (UInt32, UInt32, UInt32, UInt32) {
+            let eax = type | level << 5 | 1 << 8 | (shared ? sharing : 0) << 14
+            return (eax, (ways - 1) << 22 | 63, kib * 1024 / (64 * ways) - 1, edx)
+        }
+        switch n {
+        case 0: return cache(1, 1, kib: 32, ways: 8, edx: 0)
+        case 1: return cache(2, 1, kib: 32, ways: 8, edx: 0)
+        case 2: return cache(3, 2, kib: 512, ways: 8, edx: 2)
+        case 3: return cache(3, 3, kib: 16 * 1024, ways: 16, edx: 1, shared: true)
         default: return (0, 0, 0, 0)
         }
     }

@@ -21,7 +21,7 @@ import Testing
         let family = (amd.cpuid(1).0 >> 8) & 0xF + (amd.cpuid(1).0 >> 20) & 0xFF
         #expect(family == 0x17)
         let e0 = amd.cpuid(0x8000_0000)
-        #expect(e0.0 == 0x8000_0008 && ascii([e0.1, e0.3, e0.2]) == "AuthenticAMD")
+        #expect(e0.0 == 0x8000_001E && ascii([e0.1, e0.3, e0.2]) == "AuthenticAMD")
         #expect(intel.cpuid(0x8000_0000) == (0x8000_0008, 0, 0, 0))
     }
 
@@ -141,5 +141,29 @@ import Testing
         for vendor in [Vendor.intel, .amd] {
             #expect(systemMachine(.long64, vendor: vendor).cpuid(6) == (1 << 2, 0, 0, 0))
         }
+    }
+
+    /// AMD TopologyExtensions (APM vol. 3, E.4.15, E.4.16): 8000_001Dh describes the same caches
+    /// as 8000_0005h/6h (size = ways x partitions x line size x sets), 8000_001Eh the APIC and
+    /// core IDs; with three cores only the L3 is shared, by all three.
+    @Test func amdTopologyExtensions() {
+        let amd = systemMachine(.long64, vendor: .amd)
+        amd.cpu.cpuidModel.coresPerPackage = 3
+        amd.cpu.cpuidModel.apicID = 2
+        #expect(amd.cpuid(0x8000_0001).2 & 1 << 22 != 0)
+        func size(_ r: (UInt32, UInt32, UInt32, UInt32)) -> UInt32 {
+            ((r.1 >> 22) + 1) * (((r.1 >> 12) & 0x3FF) + 1) * ((r.1 & 0xFFF) + 1) * (r.2 + 1)
+        }
+        let l1d = amd.cpuid(0x8000_001D, 0), l1i = amd.cpuid(0x8000_001D, 1)
+        let l2 = amd.cpuid(0x8000_001D, 2), l3 = amd.cpuid(0x8000_001D, 3)
+        #expect(l1d.0 & 0xFF == 0x21 && l1i.0 & 0xFF == 0x22 && l2.0 & 0xFF == 0x43 && l3.0 & 0xFF == 0x63)
+        let e5 = amd.cpuid(0x8000_0005), e6 = amd.cpuid(0x8000_0006)
+        #expect(size(l1d) == (e5.2 >> 24) * 1024 && size(l1i) == (e5.3 >> 24) * 1024)
+        #expect(size(l2) == (e6.2 >> 16) * 1024)
+        #expect(size(l3) == (e6.3 >> 18) * 512 * 1024)
+        #expect((l1d.0 >> 14) & 0xFFF == 0 && (l2.0 >> 14) & 0xFFF == 0 && (l3.0 >> 14) & 0xFFF == 2)
+        #expect(amd.cpuid(0x8000_001D, 4).0 & 0x1F == 0)
+        #expect(amd.cpuid(0x8000_001E) == (2, 2, 0, 0))
+        #expect(systemMachine(.long64).cpuid(0x8000_001E) == systemMachine(.long64).cpuid(0xD))
     }
 }
