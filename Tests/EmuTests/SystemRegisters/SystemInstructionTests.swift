@@ -155,6 +155,27 @@ import Testing
         #expect(m.cpu.registers[0] == 0x7FFF_1234_5678)
     }
 
+    /// RDTSC/RDTSCP (SDM vol. 2): EDX:EAX = the TSC, RDTSCP also ECX = IA32_TSC_AUX[31:0];
+    /// with CR4.TSD both are #GP(0) at CPL > 0 and allowed at CPL 0.
+    @Test func timeStampDisable() throws {
+        for vendor in [Vendor.intel, .amd] {
+            let m = systemMachine(.long64, vendor: vendor)
+            m.cpu.tscAux = 7
+            m.cpu.enterUserMode()
+            m.cpu.registers[1] = ~0
+            try m.run([0x0F, 0x01, 0xF9])                              // rdtscp
+            #expect(m.cpu.registers[1] == 7)
+            #expect(m.cpu.registers[2] << 32 | m.cpu.registers[0] <= m.cpu.tsc)
+            try m.run([0x0F, 0x31])                                    // rdtsc
+            m.cpu.cr4 |= CR4.tsd.rawValue
+            #expect(m.fault([0x0F, 0x31]) == gp0)
+            #expect(m.fault([0x0F, 0x01, 0xF9]) == gp0)
+            let kernel = systemMachine(.long64, vendor: vendor)
+            kernel.cpu.cr4 |= CR4.tsd.rawValue
+            #expect(kernel.fault([0x0F, 0x31]) == nil && kernel.fault([0x0F, 0x01, 0xF9]) == nil)
+        }
+    }
+
     @Test func rdpidOnTheModelsThatHaveIt() throws {
         let amd = systemMachine(.long64, vendor: .amd)
         amd.cpu.tscAux = 0x42
