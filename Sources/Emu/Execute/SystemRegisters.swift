@@ -197,7 +197,8 @@ extension CPU {
 
     /// INVPCID (SDM vol. 2): type in the register operand, a 128-bit descriptor in memory.
     func executeInvpcid(_ i: Instruction) throws(Fault) {
-        if !cpuidModel.invpcid { throw .invalidOpcode }
+        // Not recognized in virtual-8086 mode (SDM vol. 2, INVPCID): #UD, not the CPL 3 #GP.
+        if !cpuidModel.invpcid || virtual8086 { throw .invalidOpcode }
         if vmx.nonRoot { try vmxINVPCID(i) }
         try requireCPL0()
         let long = codeMode == .long64

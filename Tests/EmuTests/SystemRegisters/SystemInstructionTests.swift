@@ -91,6 +91,17 @@ import Testing
         #expect(m.fault(invpcid) == gp0)
         let amd = systemMachine(.long64, vendor: .amd)
         #expect(amd.fault(invpcid) == ud)
+        // Real mode runs it (CPL 0); virtual-8086 mode does not recognize it: #UD.
+        let real = systemMachine(.real)
+        real.cpu.registers[3] = 0x2000
+        real.cpu.registers[0] = 2
+        #expect(real.fault([0x66, 0x0F, 0x38, 0x82, 0x07]) == nil)      // invpcid eax, [bx]
+        let v86 = systemMachine(.protected32)
+        v86.cpu.registers[3] = 0x2000
+        v86.cpu.controlFlags |= RFlags.virtual8086.rawValue
+        v86.cpu.cpl = 3
+        v86.cpu.updateCodeMode()
+        #expect(v86.fault([0x66, 0x0F, 0x38, 0x82, 0x07]) == ud)
     }
 
     @Test func rdpmc() throws {
