@@ -194,7 +194,6 @@ public struct CPUIDModel: Sendable {
         if altMovCR8 { c |= 1 << 4 }
         if coresPerPackage > 1 { c |= 1 << 1 }                    // CmpLegacy: several cores
         c |= 1 << 22                                               // TopologyExtensions
-
         return (signature, 0, c, d)
     }
 

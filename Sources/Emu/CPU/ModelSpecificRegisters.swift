@@ -74,7 +74,7 @@ public enum MSR {
     static let pkgCStateWritable: UInt64 = 0x7 | 1 << 10 | 1 << 15 | 1 << 16 | 1 << 26 | 1 << 28
     /// MSR_POWER_CTL: C1E enable (bit 1).
     static let powerCtlWritable: UInt64 = 1 << 1
-    /// AMD SYSCFG (APM vol. 2, 7.9.1 and 3.2.1): MtrrFixDramEn (18), MtrrFixDramModEn (19),
+    /// AMD SYSCFG (APM vol. 2, "System-Configuration Register"): MtrrFixDramEn (18), MtrrFixDramModEn (19),
     /// MtrrVarDramEn (20), MtrrTom2En (21), Tom2ForceMemTypeWB (22). Clear at reset; firmware
     /// sets them with TOP_MEM and TOP_MEM2.
     static let amdSYSCFGWritable: UInt64 = 0x1F << 18
@@ -242,7 +242,7 @@ extension CPU {
             if value & ~MSR.amdSYSCFGWritable != 0 { throw gp }
             systemRegisters.syscfg = value
         case MSR.amdTopMem where !intel, MSR.amdTopMem2 where !intel:
-            // Bits MAXPHYADDR-1:23: the top of memory at 8 MiB granularity (APM vol. 2, 7.9.4).
+            // Bits MAXPHYADDR-1:23: the top of memory at 8 MiB granularity (APM vol. 2, "Top of Memory").
             if value & ~(physicalAddressMask & ~0x7F_FFFF) != 0 { throw gp }
             if index == MSR.amdTopMem { systemRegisters.topMem = value } else { systemRegisters.topMem2 = value }
         case MSR.amdHWCR where !intel:

@@ -35,7 +35,7 @@ public struct SystemRegisterState: Sendable, Equatable {
     /// C-state support)", which is what swemu has; MSR_POWER_CTL: C1E off.
     public var pkgCStateConfigControl: UInt64 = 0
     public var powerCtl: UInt64 = 0
-    /// AMD SYSCFG, TOP_MEM and TOP_MEM2 (APM vol. 2, 7.9): clear at reset.
+    /// AMD SYSCFG, TOP_MEM and TOP_MEM2 (APM vol. 2): clear at reset.
     public var syscfg: UInt64 = 0
     public var topMem: UInt64 = 0
     public var topMem2: UInt64 = 0
