@@ -54,9 +54,12 @@ public enum MSR {
     /// IA32_MTRRCAP.VCNT of both models.
     public static let variableMTRRCount = 8
 
-    /// IA32_ARCH_CAPABILITIES: RDCL_NO (0), SKIP_L1DFL_VMENTRY (3), SSB_NO (4), MDS_NO (5),
-    /// PSCHANGE_MC_NO (6), TAA_NO (8): an interpreter does not speculate.
-    static let archCapabilitiesValue: UInt64 = 0x179
+    /// IA32_ARCH_CAPABILITIES (SDM vol. 4, table 2-2): RDCL_NO (0), SKIP_L1DFL_VMENTRY (3),
+    /// SSB_NO (4), MDS_NO (5), PSCHANGE_MC_NO (6), TAA_NO (8), SBDR_SSDP_NO (13), FBSDP_NO (14),
+    /// PSDP_NO (15), BHI_NO (20), PBRSB_NO (24), GDS_NO (26), RFDS_NO (27): an interpreter does
+    /// not speculate, so a kernel that knows model 55h as affected learns it is not. None of the
+    /// bits that promise an MSR or a behaviour (IBRS_ALL, RSBA, TSX_CTRL, FB_CLEAR, GDS_CTRL...).
+    static let archCapabilitiesValue: UInt64 = 0x179 | 0x7 << 13 | 1 << 20 | 1 << 24 | 1 << 26 | 1 << 27
     /// IA32_BIOS_SIGN_ID[63:32] / AMD PATCH_LEVEL: the microcode revision reported.
     static let microcodeRevision: UInt64 = 0x0200_0065
     static let amdPatchLevelValue: UInt64 = 0x0830_107A

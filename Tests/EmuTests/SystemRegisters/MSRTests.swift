@@ -180,7 +180,12 @@ import Testing
         #expect(m.wrmsr(MSR.specCtrl, 0x8) == gp0)
         #expect(m.wrmsr(MSR.predCmd, 1) == nil)
         #expect(m.rdmsr(MSR.predCmd) == .failure(.generalProtection(0)))   // write-only
-        #expect(m.rdmsr(MSR.archCapabilities) == .success(0x179))
+        // IA32_ARCH_CAPABILITIES: every "not affected" bit of SDM vol. 4 table 2-2 that applies,
+        // none of the bits that name an MSR or a behaviour the model lacks.
+        guard case .success(let caps) = m.rdmsr(MSR.archCapabilities) else { Issue.record("no ARCH_CAPABILITIES"); return }
+        for bit: UInt64 in [0, 3, 4, 5, 6, 8, 13, 14, 15, 20, 24, 26, 27] { #expect(caps & 1 << bit != 0, "bit \(bit)") }
+        for bit: UInt64 in [1, 2, 7, 9, 10, 11, 12, 17, 18, 19, 21, 23, 25, 28] { #expect(caps & 1 << bit == 0, "bit \(bit)") }
+        #expect(caps >> 29 == 0)
         #expect(m.wrmsr(MSR.archCapabilities, 0) == gp0)
         #expect(m.rdmsr(MSR.mcgCap) == .success(0))
         #expect(m.wrmsr(MSR.mcgStatus, 0x8) == gp0)
