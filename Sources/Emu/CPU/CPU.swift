@@ -146,6 +146,9 @@ public final class CPU {
         vmx.reset()
         gdtr = DescriptorTable()
         idtr = DescriptorTable()
+        ldtr = SegmentCache(attributes: 0x82)
+        tr = SegmentCache(attributes: 0x8B)
+        tscAux = 0
         codeMode = .real
         cpl = 0
         halted = false

@@ -2,8 +2,9 @@
 ///
 /// Two models: `--cpu intel`, a Skylake-server-class part (GenuineIntel, family 6, model 55h,
 /// stepping 4) and `--cpu amd`, a Zen 2-class part (AuthenticAMD, family 17h, model 31h). The
-/// leaves have the layout a real part of that family reports (cache and topology leaves, brand
-/// string, address sizes), but every feature flag describes what swemu implements:
+/// leaves have the layout a real part of that family reports (cache and topology leaves, on AMD
+/// with TopologyExtensions; brand string, address sizes; `--smp` is one package of that many
+/// single-thread cores), but every feature flag describes what swemu implements:
 /// - set: the integer core (CX8, CMOV, TSC, CX16, MOVBE, POPCNT, LZCNT, BMI1, BMI2, ADX, ERMS,
 ///   LAHF/SAHF in 64-bit mode, PREFETCHW as a hint), the system architecture of issue 4 (VME,
 ///   DE, PSE, PSE-36, PAE, PGE, PAT, MTRR, MSR, SEP, SYSCALL, NX, 1 GiB pages, RDTSCP, LM, FSGSBASE,
@@ -24,6 +25,11 @@ public struct CPUIDModel: Sendable {
     public let linearAddressBits: Int
     /// Initial APIC ID (leaf 1 EBX[31:24], leaf 0Bh EDX).
     public var apicID: UInt32 = 0
+    /// The processors of the machine (`--smp`): one package of that many single-thread cores
+    /// whose APIC IDs are 0..n-1, as leaves 1, 4, 0Bh (Intel) and 8000_0008h (AMD) describe it.
+    public var coresPerPackage = 1
+    /// Width of the core-ID field of the APIC ID: ceil(log2(cores)).
+    var coreIDBits: UInt32 { UInt32(Int.bitWidth - (max(coresPerPackage, 1) - 1).leadingZeroBitCount) }
 
     // Features whose presence changes architectural rules (reserved bits, #UD), named as in
     // the manuals. They follow the model; the virtualisation issues switch `vmx`/`svm` on.
@@ -73,7 +79,7 @@ public struct CPUIDModel: Sendable {
 
     /// The highest basic and extended leaves.
     public var maxBasicLeaf: UInt32 { 0x0D }
-    public var maxExtendedLeaf: UInt32 { 0x8000_0008 }
+    public var maxExtendedLeaf: UInt32 { vendor == .intel ? 0x8000_0008 : 0x8000_001E }
 
     /// Returns EAX, EBX, ECX, EDX for leaf `eax`, subleaf `ecx`, as the part reports them
     /// after RESET. `CPU.cpuid(leaf:subleaf:)` adds the bits that follow CR4 and MSRs.
@@ -89,8 +95,13 @@ public struct CPUIDModel: Sendable {
         switch leaf {
         case 0: return (maxBasicLeaf, name.0, name.2, name.1)
         case 1: return (signature, leaf1EBX, leaf1ECX, leaf1EDX)
-        case 2 where intel: return (0x00FF_FE01, 0, 0, 0)      // FFh: use leaf 4; FEh: use leaf 18h
+        // Descriptor FFh: "no cache information here, use leaf 4". Not FEh ("TLBs: use leaf
+        // 18h"), which would point past the highest basic leaf.
+        case 2 where intel: return (0x0000_FF01, 0, 0, 0)
         case 4 where intel: return cacheLeaf(subleaf)
+        // Thermal and power management: only ARAT (EAX bit 2), the APIC timer runs in every
+        // C-state (swemu's runs on the cycle counter); no DTS, turbo, HWP or APERF/MPERF.
+        case 6: return (1 << 2, 0, 0, 0)
         case 5:
             // MONITOR line sizes 64 bytes; EMX and interrupt break-event (ECX bits 0, 1).
             return monitor ? (64, 64, 3, intel ? 0x2020 : 0) : (0, 0, 0, 0)
@@ -109,13 +120,23 @@ public struct CPUIDModel: Sendable {
         case 0x8000_0008:
             let sizes = UInt32(physicalAddressBits) | UInt32(linearAddressBits) << 8
             // AMD: IBPB (12), IBRS (14), STIBP (15), SSBD (24).
-            return (sizes, intel ? 0 : (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), 0, 0)
+            // AMD ECX: NC (7:0) = cores - 1, ApicIdSize (15:12) = core-ID bits (APM vol. 3, E.4.7).
+            let cores = intel ? 0 : UInt32(max(coresPerPackage, 1) - 1) | coreIDBits << 12
+            return (sizes, intel ? 0 : (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), cores, 0)
+        case 0x8000_001D where !intel: return amdCacheTopology(subleaf)
+        case 0x8000_001E where !intel:
+            // Extended APIC ID; core ID (7:0), one thread per core (15:8 = 0); node 0 of one.
+            return (apicID, apicID & 0xFF, 0, 0)
         default: return (0, 0, 0, 0)
         }
     }
 
-    /// Leaf 1 EBX: CLFLUSH line size 8 qwords, one logical processor, the initial APIC ID.
-    var leaf1EBX: UInt32 { 8 << 8 | 1 << 16 | apicID << 24 }
+    /// Leaf 1 EBX: CLFLUSH line size 8 qwords, the logical processors of the package (Intel:
+    /// the addressable IDs, a power of two; AMD: the count), the initial APIC ID.
+    var leaf1EBX: UInt32 {
+        let logical = vendor == .intel ? UInt32(1) << coreIDBits : UInt32(max(coresPerPackage, 1))
+        return 8 << 8 | (logical & 0xFF) << 16 | apicID << 24
+    }
 
     var leaf1ECX: UInt32 {
         var c: UInt32 = (1 << 13) | (1 << 22) | (1 << 23)          // CX16, MOVBE, POPCNT
@@ -129,10 +150,12 @@ public struct CPUIDModel: Sendable {
         return c
     }
 
-    /// VME, DE, PSE, TSC, MSR, PAE, CX8, SEP, MTRR, PGE, CMOV, PAT, PSE-36; APIC with a machine.
+    /// VME, DE, PSE, TSC, MSR, PAE, CX8, SEP, MTRR, PGE, CMOV, PAT, PSE-36; APIC with a machine;
+    /// HTT (28) when the package has more than one logical processor (EBX[23:16] is valid).
     var leaf1EDX: UInt32 {
         (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 12)
             | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 17) | (localAPIC ? 1 << 9 : 0)
+            | (coresPerPackage > 1 ? 1 << 28 : 0)
     }
 
     /// FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, RDSEED, ADX, SMAP.
@@ -169,29 +192,55 @@ public struct CPUIDModel: Sendable {
         d |= leaf1EDX & 0x0003_F3FF
         if svm { c |= 1 << 2 }
         if altMovCR8 { c |= 1 << 4 }
+        if coresPerPackage > 1 { c |= 1 << 1 }                    // CmpLegacy: several cores
+        c |= 1 << 22                                               // TopologyExtensions
         return (signature, 0, c, d)
     }
 
-    /// Leaf 4 (SDM vol. 2, table 3-8): L1d, L1i 32 KiB 8-way; L2 1 MiB 16-way; L3 1.375 MiB
-    /// 11-way non-inclusive with complex indexing; 64-byte lines; one core.
+    /// Leaf 4 (SDM vol. 2, table 3-8): L1d, L1i 32 KiB 8-way; L2 1 MiB 16-way, per core; L3
+    /// 1.375 MiB 11-way non-inclusive with complex indexing, shared by the package; 64-byte
+    /// lines. EAX[31:26]: addressable core IDs - 1; EAX[25:14]: addressable IDs sharing - 1.
     func cacheLeaf(_ n: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
-        func level(_ type: UInt32, _ level: UInt32, ways: UInt32, sets: UInt32, edx: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
-            (type | level << 5 | 1 << 8, (ways - 1) << 22 | 63, sets - 1, edx)
+        let coreIDs = (UInt32(1) << coreIDBits) - 1
+        func level(_ type: UInt32, _ level: UInt32, ways: UInt32, sets: UInt32, edx: UInt32,
+                   shared: Bool = false) -> (UInt32, UInt32, UInt32, UInt32) {
+            let eax = type | level << 5 | 1 << 8 | (shared ? coreIDs : 0) << 14 | coreIDs << 26
+            return (eax, (ways - 1) << 22 | 63, sets - 1, edx)
         }
         switch n {
         case 0: return level(1, 1, ways: 8, sets: 64, edx: 0)
         case 1: return level(2, 1, ways: 8, sets: 64, edx: 0)
         case 2: return level(3, 2, ways: 16, sets: 1024, edx: 0)
-        case 3: return level(3, 3, ways: 11, sets: 2048, edx: 4)
+        case 3: return level(3, 3, ways: 11, sets: 2048, edx: 4, shared: true)
         default: return (0, 0, 0, 0)
         }
     }
 
-    /// Leaf 0Bh (SDM vol. 2, table 3-8): one thread per core, one core; EDX is the x2APIC ID.
+    /// AMD 8000_001Dh (APM vol. 3, E.4.15), the caches of 8000_0005h/6h in leaf-4 layout: L1d
+    /// and L1i 32 KiB 8-way, L2 512 KiB 8-way inclusive, per core; L3 16 MiB 16-way shared by
+    /// the package; 64-byte lines.
+    func amdCacheTopology(_ n: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
+        let sharing = UInt32(max(coresPerPackage, 1) - 1)
+        func cache(_ type: UInt32, _ level: UInt32, kib: UInt32, ways: UInt32, edx: UInt32,
+                   shared: Bool = false) -> (UInt32, UInt32, UInt32, UInt32) {
+            let eax = type | level << 5 | 1 << 8 | (shared ? sharing : 0) << 14
+            return (eax, (ways - 1) << 22 | 63, kib * 1024 / (64 * ways) - 1, edx)
+        }
+        switch n {
+        case 0: return cache(1, 1, kib: 32, ways: 8, edx: 0)
+        case 1: return cache(2, 1, kib: 32, ways: 8, edx: 0)
+        case 2: return cache(3, 2, kib: 512, ways: 8, edx: 2)
+        case 3: return cache(3, 3, kib: 16 * 1024, ways: 16, edx: 1, shared: true)
+        default: return (0, 0, 0, 0)
+        }
+    }
+
+    /// Leaf 0Bh (SDM vol. 2, table 3-8; vol. 3, 10.9.2): one thread per core, `coresPerPackage`
+    /// cores; EAX is the shift of the x2APIC ID to the next level's ID, EDX the x2APIC ID.
     func topologyLeaf(_ n: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
         switch n {
         case 0: return (0, 1, 1 << 8 | n, apicID)       // SMT level
-        case 1: return (0, 1, 2 << 8 | n, apicID)       // core level
+        case 1: return (coreIDBits, UInt32(max(coresPerPackage, 1)), 2 << 8 | n, apicID)   // core level
         default: return (0, 0, n & 0xFF, apicID)         // invalid level
         }
     }

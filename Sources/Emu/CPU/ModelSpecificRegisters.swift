@@ -9,6 +9,8 @@ public enum MSR {
     public static let specCtrl: UInt32 = 0x48
     public static let predCmd: UInt32 = 0x49
     public static let biosSignID: UInt32 = 0x8B
+    public static let platformInfo: UInt32 = 0xCE
+    public static let pkgCStateConfigControl: UInt32 = 0xE2
     public static let mtrrCap: UInt32 = 0xFE
     public static let archCapabilities: UInt32 = 0x10A
     public static let sysenterCS: UInt32 = 0x174
@@ -17,6 +19,7 @@ public enum MSR {
     public static let mcgCap: UInt32 = 0x179
     public static let mcgStatus: UInt32 = 0x17A
     public static let miscEnable: UInt32 = 0x1A0
+    public static let powerCtl: UInt32 = 0x1FC
     public static let debugCtl: UInt32 = 0x1D9
     public static let mtrrPhysBase0: UInt32 = 0x200
     public static let mtrrFix64K: UInt32 = 0x250
@@ -37,7 +40,10 @@ public enum MSR {
     /// AMD PERF_CTL0-3 (C001_0000h-3h) and PERF_CTR0-3 (C001_0004h-7h).
     public static let amdPerfCtl0: UInt32 = 0xC001_0000
     public static let amdPerfCtr0: UInt32 = 0xC001_0004
+    public static let amdSYSCFG: UInt32 = 0xC001_0010
     public static let amdHWCR: UInt32 = 0xC001_0015
+    public static let amdTopMem: UInt32 = 0xC001_001A
+    public static let amdTopMem2: UInt32 = 0xC001_001D
     public static let amdVMCR: UInt32 = 0xC001_0114
     public static let amdVMHsavePA: UInt32 = 0xC001_0117
     public static let amdPatchLevel: UInt32 = 0x8B
@@ -48,12 +54,33 @@ public enum MSR {
     /// IA32_MTRRCAP.VCNT of both models.
     public static let variableMTRRCount = 8
 
-    /// IA32_ARCH_CAPABILITIES: RDCL_NO (0), SKIP_L1DFL_VMENTRY (3), SSB_NO (4), MDS_NO (5),
-    /// PSCHANGE_MC_NO (6), TAA_NO (8): an interpreter does not speculate.
-    static let archCapabilitiesValue: UInt64 = 0x179
+    /// IA32_ARCH_CAPABILITIES (SDM vol. 4, table 2-2): RDCL_NO (0), SKIP_L1DFL_VMENTRY (3),
+    /// SSB_NO (4), MDS_NO (5), PSCHANGE_MC_NO (6), TAA_NO (8), SBDR_SSDP_NO (13), FBSDP_NO (14),
+    /// PSDP_NO (15), BHI_NO (20), PBRSB_NO (24), GDS_NO (26), RFDS_NO (27): an interpreter does
+    /// not speculate, so a kernel that knows model 55h as affected learns it is not. None of the
+    /// bits that promise an MSR or a behaviour (IBRS_ALL, RSBA, TSX_CTRL, FB_CLEAR, GDS_CTRL...).
+    static let archCapabilitiesValue: UInt64 = 0x179 | 0x7 << 13 | 1 << 20 | 1 << 24 | 1 << 26 | 1 << 27
     /// IA32_BIOS_SIGN_ID[63:32] / AMD PATCH_LEVEL: the microcode revision reported.
     static let microcodeRevision: UInt64 = 0x0200_0065
     static let amdPatchLevelValue: UInt64 = 0x0830_107A
+    /// MSR_PLATFORM_INFO (SDM vol. 4, Skylake-SP table): the maximum non-turbo ratio (15:8) is
+    /// the invariant TSC's frequency in units of 100 MHz, and the maximum efficiency ratio
+    /// (47:40) the lowest one; swemu's TSC runs at one fixed `Clock.cyclesPerSecond`, so both
+    /// are that frequency / 100 MHz. No programmable turbo limits, TDP or TJ offset, no PPIN.
+    static let platformInfoValue: UInt64 = {
+        let ratio = UInt64(Clock.cyclesPerSecond / 100_000_000)
+        return ratio << 8 | ratio << 40
+    }()
+    /// MSR_PKG_CST_CONFIG_CONTROL: package C-state limit (2:0), I/O MWAIT redirection (10),
+    /// CFG lock (15, write-once: locks bits 15:0), automatic C-state conversion (16), C1 auto
+    /// demotion and undemotion (26, 28).
+    static let pkgCStateWritable: UInt64 = 0x7 | 1 << 10 | 1 << 15 | 1 << 16 | 1 << 26 | 1 << 28
+    /// MSR_POWER_CTL: C1E enable (bit 1).
+    static let powerCtlWritable: UInt64 = 1 << 1
+    /// AMD SYSCFG (APM vol. 2, "System-Configuration Register"): MtrrFixDramEn (18), MtrrFixDramModEn (19),
+    /// MtrrVarDramEn (20), MtrrTom2En (21), Tom2ForceMemTypeWB (22). Clear at reset; firmware
+    /// sets them with TOP_MEM and TOP_MEM2.
+    static let amdSYSCFGWritable: UInt64 = 0x1F << 18
 }
 
 extension CPU {
@@ -79,6 +106,9 @@ extension CPU {
         case MSR.featureControl where intel: return s.featureControl
         case MSR.specCtrl: return s.specCtrl
         case MSR.biosSignID: return intel ? MSR.microcodeRevision << 32 : MSR.amdPatchLevelValue
+        case MSR.platformInfo where intel: return MSR.platformInfoValue
+        case MSR.pkgCStateConfigControl where intel: return s.pkgCStateConfigControl
+        case MSR.powerCtl where intel: return s.powerCtl
         case MSR.mtrrCap:
             // VCNT, FIX (8), WC (10).
             return UInt64(MSR.variableMTRRCount) | (1 << 8) | (1 << 10)
@@ -105,7 +135,10 @@ extension CPU {
         case MSR.tscAux: return tscAux
         case MSR.amdPerfCtl0..<(MSR.amdPerfCtl0 + 4) where !intel: return s.perfControl[Int(index - MSR.amdPerfCtl0)]
         case MSR.amdPerfCtr0..<(MSR.amdPerfCtr0 + 4) where !intel: return s.perfCounter[Int(index - MSR.amdPerfCtr0)]
+        case MSR.amdSYSCFG where !intel: return s.syscfg
         case MSR.amdHWCR where !intel: return s.hwcr
+        case MSR.amdTopMem where !intel: return s.topMem
+        case MSR.amdTopMem2 where !intel: return s.topMem2
         case MSR.amdVMCR where !intel: return s.vmCR
         case MSR.amdVMHsavePA where !intel: return s.vmHsavePA
         default:
@@ -159,6 +192,14 @@ extension CPU {
                 efer &= ~EFER.nxe.rawValue
                 flushTLB()
             }
+        case MSR.pkgCStateConfigControl where intel:
+            if value & ~MSR.pkgCStateWritable != 0 { throw gp }
+            // CFG lock: bits 15:0 keep their value until RESET.
+            let locked: UInt64 = systemRegisters.pkgCStateConfigControl & (1 << 15) != 0 ? 0xFFFF : 0
+            systemRegisters.pkgCStateConfigControl = (value & ~locked) | (systemRegisters.pkgCStateConfigControl & locked)
+        case MSR.powerCtl where intel:
+            if value & ~MSR.powerCtlWritable != 0 { throw gp }
+            systemRegisters.powerCtl = value
         case MSR.debugCtl:
             if value != 0 { throw gp }                             // LBR, BTF... not offered
         case MSR.pat:
@@ -200,6 +241,13 @@ extension CPU {
             systemRegisters.perfControl[Int(index - MSR.amdPerfCtl0)] = value
         case MSR.amdPerfCtr0..<(MSR.amdPerfCtr0 + 4) where !intel:
             systemRegisters.perfCounter[Int(index - MSR.amdPerfCtr0)] = value & 0xFFFF_FFFF_FFFF   // 48 bits
+        case MSR.amdSYSCFG where !intel:
+            if value & ~MSR.amdSYSCFGWritable != 0 { throw gp }
+            systemRegisters.syscfg = value
+        case MSR.amdTopMem where !intel, MSR.amdTopMem2 where !intel:
+            // Bits MAXPHYADDR-1:23: the top of memory at 8 MiB granularity (APM vol. 2, "Top of Memory").
+            if value & ~(physicalAddressMask & ~0x7F_FFFF) != 0 { throw gp }
+            if index == MSR.amdTopMem { systemRegisters.topMem = value } else { systemRegisters.topMem2 = value }
         case MSR.amdHWCR where !intel:
             systemRegisters.hwcr = (value & ~(1 << 24)) | (systemRegisters.hwcr & (1 << 24))
         case MSR.amdVMCR where !intel:

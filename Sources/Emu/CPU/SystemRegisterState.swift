@@ -31,6 +31,14 @@ public struct SystemRegisterState: Sendable, Equatable {
     public var featureControl: UInt64 = 0
     public var mcgStatus: UInt64 = 0
     public var specCtrl: UInt64 = 0
+    /// Intel MSR_PKG_CST_CONFIG_CONTROL: 0, the package C-state limit "C0/C1 (no package
+    /// C-state support)", which is what swemu has; MSR_POWER_CTL: C1E off.
+    public var pkgCStateConfigControl: UInt64 = 0
+    public var powerCtl: UInt64 = 0
+    /// AMD SYSCFG, TOP_MEM and TOP_MEM2 (APM vol. 2): clear at reset.
+    public var syscfg: UInt64 = 0
+    public var topMem: UInt64 = 0
+    public var topMem2: UInt64 = 0
     /// AMD VM_CR (APM vol. 2, 15.30.1) and VM_HSAVE_PA (15.30.4).
     public var vmCR: UInt64 = 0
     public var vmHsavePA: UInt64 = 0
@@ -57,6 +65,8 @@ public struct SystemRegisterState: Sendable, Equatable {
             && a.fixedMTRRs == b.fixedMTRRs && a.variableMTRRs == b.variableMTRRs
             && a.miscEnable == b.miscEnable && a.featureControl == b.featureControl
             && a.mcgStatus == b.mcgStatus && a.specCtrl == b.specCtrl && a.vmCR == b.vmCR
+            && a.pkgCStateConfigControl == b.pkgCStateConfigControl && a.powerCtl == b.powerCtl
+            && a.syscfg == b.syscfg && a.topMem == b.topMem && a.topMem2 == b.topMem2
             && a.vmHsavePA == b.vmHsavePA && a.hwcr == b.hwcr && a.perfControl == b.perfControl
             && a.perfCounter == b.perfCounter && a.pkru == b.pkru
             && a.pdptes.0 == b.pdptes.0 && a.pdptes.1 == b.pdptes.1

@@ -106,8 +106,14 @@ extension CPU {
         trCache.attributes |= 2
         tr = trCache
         cr0 |= 8
-        if new.wide && cr0 & 0x8000_0000 != 0 && newCR3 != cr3 { cr3 = newCR3 }
+        let cr3Changed = new.wide && cr0 & 0x8000_0000 != 0 && newCR3 != cr3
+        if cr3Changed { cr3 = newCR3 }
         flushTLB()
+        // The local breakpoint enables L0-L3 belong to the old task (SDM vol. 3, 18.2.4).
+        if dr[7] & 0x55 != 0 {
+            dr[7] &= ~0x55
+            refreshBreakpoints()
+        }
         for n in 0..<8 {
             registers[n] = new.wide ? newGPR[n] & 0xFFFF_FFFF : registers[n] & ~0xFFFF | newGPR[n]
         }
@@ -115,6 +121,9 @@ extension CPU {
         rflags = newFlags | RFlags.reserved1.rawValue
         noteResumeFlag()
         rip = newIP & (new.wide ? 0xFFFF_FFFF : 0xFFFF)
+        // With PAE paging a task switch that changes CR3 loads the PDPTEs from it (SDM vol. 3,
+        // 4.4.1); a reserved bit in a present one is #GP(0), raised in the new task (as Bochs).
+        if cr3Changed && paePagingMode { try loadPDPTEs(newCR3) }
         // The selectors are loaded first, unusable, then their descriptors (SDM 7.3 step 12):
         // a fault while loading a descriptor is raised in the new task.
         ldtr = SegmentCache(selector: newLDT, base: 0, limit: 0, attributes: 0)

@@ -96,8 +96,11 @@ extension CPU {
     }
 
     func executeMovCR(_ i: Instruction) throws(Fault) {
+        // CR1, CR5-CR7, CR9-CR15 are #UD, a decode fault that comes before the CPL check
+        // (SDM vol. 3, table 6-2; the host CPU agrees at CPL 3).
+        if i.reg > 8 || (0x11D >> i.reg) & 1 == 0 { throw .invalidOpcode }
         try requireCPL0()
-        if vmx.nonRoot, i.reg <= 8, (0x11D >> i.reg) & 1 != 0, try vmxMovCR(i) { return }   // CR0/2/3/4/8
+        if vmx.nonRoot, try vmxMovCR(i) { return }   // CR0/2/3/4/8
         // 64 bits in 64-bit mode, 32 otherwise; the mod field is ignored (SDM vol. 2, MOV CRn).
         let size: UInt8 = codeMode == .long64 ? 8 : 4
         if i.op == .movFromCR {
@@ -125,8 +128,10 @@ extension CPU {
     }
 
     func executeMovDR(_ i: Instruction) throws(Fault) {
+        // REX.R (DR8-DR15) is #UD (SDM vol. 2, MOV DR), before the CPL check as for MOV CR.
+        if i.reg > 7 { throw .invalidOpcode }
         try requireCPL0()
-        var n = Int(i.reg & 7)
+        var n = Int(i.reg)
         if n == 4 || n == 5 {
             // DR4/DR5 alias DR6/DR7 unless CR4.DE (SDM vol. 3, 18.2.2).
             if cr4 & CR4.de.rawValue != 0 { throw .invalidOpcode }
@@ -202,7 +207,8 @@ extension CPU {
 
     /// INVPCID (SDM vol. 2): type in the register operand, a 128-bit descriptor in memory.
     func executeInvpcid(_ i: Instruction) throws(Fault) {
-        if !cpuidModel.invpcid { throw .invalidOpcode }
+        // Not recognized in virtual-8086 mode (SDM vol. 2, INVPCID): #UD, not the CPL 3 #GP.
+        if !cpuidModel.invpcid || virtual8086 { throw .invalidOpcode }
         if vmx.nonRoot { try vmxINVPCID(i) }
         try requireCPL0()
         let long = codeMode == .long64

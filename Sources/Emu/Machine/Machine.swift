@@ -94,6 +94,7 @@ public final class Machine {
         for (c, a) in zip(cpus, apics) {
             c.localAPIC = a
             c.cpuidModel.apicID = UInt32(a.index)
+            c.cpuidModel.coresPerPackage = cpuCount
             c.cpuidModel.localAPIC = true
             c.cpuidModel.x2APIC = true
             c.cpuidModel.tscDeadline = config.vendor == .intel

@@ -37,4 +37,27 @@ import Testing
         #expect(m.run() == .debugExit(value: 0x10_0022))                     // after the NOP in STI's shadow
         #expect(m.apics[0].isr.contains(0x50) && m.pic.interruptRequested)
     }
+
+    /// SDM vol. 3, 6.7.1: while an NMI handler runs, further NMIs are blocked until the next
+    /// IRET. The handler sends itself an NMI through the ICR (self, delivery mode NMI); it is
+    /// taken only after the handler's IRET. The exit value is ECX (EBX when the handler ran the
+    /// instructions after the ICR write) << 8 | EBX (the handler's runs): 1 << 8 | 2.
+    @Test func nmiIsBlockedUntilIRET() throws {
+        let (m, _) = try base.machine()
+        let main: [UInt8] = [0xFA, 0xEB, 0xFE]                              // cli; jmp $
+        let handler: [UInt8] = [
+            0x43, 0x83, 0xFB, 0x02, 0x74, 0x13,                             // inc ebx; cmp ebx, 2; je done
+            0xC7, 0x05, 0x00, 0x03, 0xE0, 0xFE, 0x00, 0x44, 0x04, 0x00,     // ICR = self NMI
+            0x90, 0x90, 0x90, 0x90, 0x89, 0xD9, 0xCF, 0x90, 0x90,           // nops; mov ecx, ebx; iret
+            0x89, 0xC8, 0xC1, 0xE0, 0x08, 0x09, 0xD8, 0xE7, 0xF4, 0xEB, 0xFE, // done: out 0xf4, ecx << 8 | ebx
+        ]
+        let code = main + [UInt8](repeating: 0x90, count: 0x10 - main.count) + handler
+        try m.load(TestImages.kludge(code: code), name: "t")
+        base.prepare(m, vector: 2, handler: 0x10_0030)
+        m.cpu.registers[3] = 0
+        m.cpu.registers[1] = 0
+        m.apics[0].acceptNMI()
+        #expect(m.run() == .debugExit(value: 0x102))
+        #expect(m.cpu.nmiBlocked)                                           // the second handler has not returned
+    }
 }

@@ -146,6 +146,23 @@ import Testing
         #expect(m.fault([0x0F, 0x01, 0xF0]) == gp0)                    // lmsw ax
         #expect(m.fault([0x0F, 0x21, 0xF8]) == gp0)                    // mov rax, dr7
         #expect(m.fault([0x0F, 0x01, 0xE0]) == nil)                    // smsw eax: no UMIP
+        // Encodings of no register are #UD before the CPL check (table 6-2 classes 8 and 9;
+        // measured at CPL 3 on the host: SIGILL for these, SIGSEGV for CR0 and DR0).
+        #expect(m.fault([0x0F, 0x20, 0xC8]) == ud)                     // mov rax, cr1
+        #expect(m.fault([0x0F, 0x22, 0xE8]) == ud)                     // mov cr5, rax
+        #expect(m.fault([0x44, 0x0F, 0x20, 0xC8]) == ud)               // mov rax, cr9
+        #expect(m.fault([0x44, 0x0F, 0x20, 0xC0]) == gp0)              // mov rax, cr8
+        #expect(m.fault([0x44, 0x0F, 0x21, 0xC0]) == ud)               // mov rax, dr8
+        #expect(m.fault([0x44, 0x0F, 0x23, 0xC8]) == ud)               // mov dr9, rax
+    }
+
+    /// MOV DR with REX.R names DR8-DR15, which do not exist: #UD at CPL 0 too, DR0 unchanged.
+    @Test func debugRegistersBeyondDR7AreUndefined() {
+        let m = systemMachine(.long64)
+        m.cpu.registers[0] = 0x1234
+        #expect(m.fault([0x44, 0x0F, 0x23, 0xC0]) == ud)               // mov dr8, rax
+        #expect(m.cpu.dr[0] == 0)
+        #expect(m.fault([0x44, 0x0F, 0x21, 0xF8]) == ud)               // mov rax, dr15
     }
 
     @Test func cr3WriteFlushesTranslations() throws {

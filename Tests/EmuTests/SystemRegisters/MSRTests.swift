@@ -27,6 +27,41 @@ import Testing
         }
     }
 
+    /// MSRs a Linux kernel reads without `rdmsr_safe` at boot on these models: intel_idle on
+    /// Skylake-SP (MSR_PKG_CST_CONFIG_CONTROL, MSR_POWER_CTL), the AMD MTRR code on family
+    /// 0Fh and later (SYSCFG), with TOP_MEM/TOP_MEM2 beside it; and MSR_PLATFORM_INFO.
+    @Test func platformMSRsAKernelReads() {
+        let intel = systemMachine(.long64)
+        // SDM vol. 4: max non-turbo ratio (15:8) x 100 MHz = the invariant TSC frequency (1 GHz).
+        #expect(intel.rdmsr(MSR.platformInfo) == .success(10 << 8 | 10 << 40))
+        #expect(intel.wrmsr(MSR.platformInfo, 0) == gp0)                 // read-only
+        #expect(intel.rdmsr(MSR.pkgCStateConfigControl) == .success(0))  // C0/C1: no package C-states
+        #expect(intel.wrmsr(MSR.pkgCStateConfigControl, 1 << 3) == gp0)  // reserved
+        #expect(intel.wrmsr(MSR.pkgCStateConfigControl, 1 << 15 | 7) == nil)
+        #expect(intel.wrmsr(MSR.pkgCStateConfigControl, 1 << 16) == nil)  // CFG lock: 15:0 stay
+        #expect(intel.rdmsr(MSR.pkgCStateConfigControl) == .success(1 << 16 | 1 << 15 | 7))
+        #expect(intel.rdmsr(MSR.powerCtl) == .success(0))
+        #expect(intel.wrmsr(MSR.powerCtl, 2) == nil && intel.rdmsr(MSR.powerCtl) == .success(2))
+        #expect(intel.wrmsr(MSR.powerCtl, 1 << 3) == gp0)
+        let amd = systemMachine(.long64, vendor: .amd)
+        for index in [MSR.platformInfo, MSR.pkgCStateConfigControl, MSR.powerCtl] {
+            #expect(amd.rdmsr(index) == .failure(.generalProtection(0)))
+        }
+        for index in [MSR.amdSYSCFG, MSR.amdTopMem, MSR.amdTopMem2] {
+            #expect(intel.rdmsr(index) == .failure(.generalProtection(0)))
+            #expect(amd.rdmsr(index) == .success(0))
+        }
+        // SYSCFG: MtrrFixDramEn, MtrrVarDramEn, MtrrTom2En (bits 18, 20, 21); bit 23 (SME) is
+        // not offered, bit 0 reserved.
+        #expect(amd.wrmsr(MSR.amdSYSCFG, 0x34_0000) == nil && amd.rdmsr(MSR.amdSYSCFG) == .success(0x34_0000))
+        #expect(amd.wrmsr(MSR.amdSYSCFG, 1 << 23) == gp0 && amd.wrmsr(MSR.amdSYSCFG, 1) == gp0)
+        // TOP_MEM: bits 47:23 (48-bit physical addresses), 8 MiB granular.
+        #expect(amd.wrmsr(MSR.amdTopMem, 0x8000_0000) == nil && amd.rdmsr(MSR.amdTopMem) == .success(0x8000_0000))
+        #expect(amd.wrmsr(MSR.amdTopMem2, 0x1_0000_0000) == nil)
+        #expect(amd.wrmsr(MSR.amdTopMem, 0x40_0000) == gp0)
+        #expect(amd.wrmsr(MSR.amdTopMem2, 1 << 48) == gp0)
+    }
+
     @Test func privilegedAtCPL3() {
         let m = systemMachine(.long64)
         m.cpu.enterUserMode()
@@ -145,7 +180,12 @@ import Testing
         #expect(m.wrmsr(MSR.specCtrl, 0x8) == gp0)
         #expect(m.wrmsr(MSR.predCmd, 1) == nil)
         #expect(m.rdmsr(MSR.predCmd) == .failure(.generalProtection(0)))   // write-only
-        #expect(m.rdmsr(MSR.archCapabilities) == .success(0x179))
+        // IA32_ARCH_CAPABILITIES: every "not affected" bit of SDM vol. 4 table 2-2 that applies,
+        // none of the bits that name an MSR or a behaviour the model lacks.
+        guard case .success(let caps) = m.rdmsr(MSR.archCapabilities) else { Issue.record("no ARCH_CAPABILITIES"); return }
+        for bit: UInt64 in [0, 3, 4, 5, 6, 8, 13, 14, 15, 20, 24, 26, 27] { #expect(caps & 1 << bit != 0, "bit \(bit)") }
+        for bit: UInt64 in [1, 2, 7, 9, 10, 11, 12, 17, 18, 19, 21, 23, 25, 28] { #expect(caps & 1 << bit == 0, "bit \(bit)") }
+        #expect(caps >> 29 == 0)
         #expect(m.wrmsr(MSR.archCapabilities, 0) == gp0)
         #expect(m.rdmsr(MSR.mcgCap) == .success(0))
         #expect(m.wrmsr(MSR.mcgStatus, 0x8) == gp0)

@@ -91,6 +91,17 @@ import Testing
         #expect(m.fault(invpcid) == gp0)
         let amd = systemMachine(.long64, vendor: .amd)
         #expect(amd.fault(invpcid) == ud)
+        // Real mode runs it (CPL 0); virtual-8086 mode does not recognize it: #UD.
+        let real = systemMachine(.real)
+        real.cpu.registers[3] = 0x2000
+        real.cpu.registers[0] = 2
+        #expect(real.fault([0x66, 0x0F, 0x38, 0x82, 0x07]) == nil)      // invpcid eax, [bx]
+        let v86 = systemMachine(.protected32)
+        v86.cpu.registers[3] = 0x2000
+        v86.cpu.controlFlags |= RFlags.virtual8086.rawValue
+        v86.cpu.cpl = 3
+        v86.cpu.updateCodeMode()
+        #expect(v86.fault([0x66, 0x0F, 0x38, 0x82, 0x07]) == ud)
     }
 
     @Test func rdpmc() throws {
@@ -153,6 +164,27 @@ import Testing
         #expect(m.cpu.registers[0] == 0x1234_5678)
         try m.run([0xF3, 0x48, 0x0F, 0xAE, 0xC0])                      // rdfsbase rax
         #expect(m.cpu.registers[0] == 0x7FFF_1234_5678)
+    }
+
+    /// RDTSC/RDTSCP (SDM vol. 2): EDX:EAX = the TSC, RDTSCP also ECX = IA32_TSC_AUX[31:0];
+    /// with CR4.TSD both are #GP(0) at CPL > 0 and allowed at CPL 0.
+    @Test func timeStampDisable() throws {
+        for vendor in [Vendor.intel, .amd] {
+            let m = systemMachine(.long64, vendor: vendor)
+            m.cpu.tscAux = 7
+            m.cpu.enterUserMode()
+            m.cpu.registers[1] = ~0
+            try m.run([0x0F, 0x01, 0xF9])                              // rdtscp
+            #expect(m.cpu.registers[1] == 7)
+            #expect(m.cpu.registers[2] << 32 | m.cpu.registers[0] <= m.cpu.tsc)
+            try m.run([0x0F, 0x31])                                    // rdtsc
+            m.cpu.cr4 |= CR4.tsd.rawValue
+            #expect(m.fault([0x0F, 0x31]) == gp0)
+            #expect(m.fault([0x0F, 0x01, 0xF9]) == gp0)
+            let kernel = systemMachine(.long64, vendor: vendor)
+            kernel.cpu.cr4 |= CR4.tsd.rawValue
+            #expect(kernel.fault([0x0F, 0x31]) == nil && kernel.fault([0x0F, 0x01, 0xF9]) == nil)
+        }
     }
 
     @Test func rdpidOnTheModelsThatHaveIt() throws {
