@@ -77,6 +77,9 @@ public final class CPU {
     /// The events of the last delivery that ended in a shutdown, first to last, ending with the
     /// fault raised while delivering #DF (SDM vol. 3, 6.15): "#UD", "#GP(0x33)", "#DF(0x0)", ...
     public var shutdownChain: [String] = []
+    /// A task switch faulted after its commit point: the fault belongs to the new task, whose
+    /// EIP is already in RIP (cleared by the instruction's fault path in `execute(decoded:)`).
+    var faultInNewTask = false
     /// Interrupt shadow (SDM vol. 3, 6.8.3): bit 0 = blocking by STI (maskable interrupts),
     /// bit 1 = blocking by MOV SS/POP SS (also #DB traps). It holds during the next instruction
     /// and ends after it; bit 7 (`shadowSetNow`) marks a shadow set by the current instruction.

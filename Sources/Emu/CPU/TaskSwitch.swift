@@ -114,38 +114,46 @@ extension CPU {
             dr[7] &= ~0x55
             refreshBreakpoints()
         }
-        for n in 0..<8 {
-            registers[n] = new.wide ? newGPR[n] & 0xFFFF_FFFF : registers[n] & ~0xFFFF | newGPR[n]
-        }
-        if !new.wide { newFlags = rflags & ~0xFFFF | newFlags & 0xFFFF }
-        rflags = newFlags | RFlags.reserved1.rawValue
-        noteResumeFlag()
-        rip = newIP & (new.wide ? 0xFFFF_FFFF : 0xFFFF)
-        // With PAE paging a task switch that changes CR3 loads the PDPTEs from it (SDM vol. 3,
-        // 4.4.1); a reserved bit in a present one is #GP(0), raised in the new task (as Bochs).
-        if cr3Changed && paePagingMode { try loadPDPTEs(newCR3) }
-        // The selectors are loaded first, unusable, then their descriptors (SDM 7.3 step 12):
-        // a fault while loading a descriptor is raised in the new task.
-        ldtr = SegmentCache(selector: newLDT, base: 0, limit: 0, attributes: 0)
-        for n in 0..<6 { segments[n] = SegmentCache(selector: newSelectors[n], base: 0, limit: 0, attributes: 0) }
-        if new.wide && newFlags & RFlags.virtual8086.rawValue != 0 {
-            for n in 0..<6 {
-                segments[n] = SegmentCache(selector: newSelectors[n], base: UInt64(newSelectors[n]) << 4,
-                                           limit: 0xFFFF, attributes: 0xF3)
+        // From here on a fault is raised in the new task: its frame holds the new task's EIP
+        // (SDM vol. 3, 7.3 step 13, table 7-1), so the instruction's rollback is skipped.
+        do throws(Fault) {
+            for n in 0..<8 {
+                registers[n] = new.wide ? newGPR[n] & 0xFFFF_FFFF : registers[n] & ~0xFFFF | newGPR[n]
             }
-            cpl = 3
-            updateCodeMode()
-            flushTLB()
-        } else {
-            try loadTaskSegments(ldt: newLDT, selectors: newSelectors)
+            if !new.wide { newFlags = rflags & ~0xFFFF | newFlags & 0xFFFF }
+            rflags = newFlags | RFlags.reserved1.rawValue
+            noteResumeFlag()
+            rip = newIP & (new.wide ? 0xFFFF_FFFF : 0xFFFF)
+            // With PAE paging a task switch that changes CR3 loads the PDPTEs from it (SDM vol. 3,
+            // 4.4.1); a reserved bit in a present one is #GP(0), raised in the new task (as Bochs).
+            if cr3Changed && paePagingMode { try loadPDPTEs(newCR3) }
+            // The selectors are loaded first, unusable, then their descriptors (SDM 7.3 step 12):
+            // a fault while loading a descriptor is raised in the new task.
+            ldtr = SegmentCache(selector: newLDT, base: 0, limit: 0, attributes: 0)
+            for n in 0..<6 { segments[n] = SegmentCache(selector: newSelectors[n], base: 0, limit: 0, attributes: 0) }
+            if new.wide && newFlags & RFlags.virtual8086.rawValue != 0 {
+                for n in 0..<6 {
+                    segments[n] = SegmentCache(selector: newSelectors[n], base: UInt64(newSelectors[n]) << 4,
+                                               limit: 0xFFFF, attributes: 0xF3)
+                }
+                cpl = 3
+                updateCodeMode()
+                flushTLB()
+            } else {
+                try loadTaskSegments(ldt: newLDT, selectors: newSelectors)
+            }
+            if let errorCode {
+                let size: UInt8 = new.wide ? 4 : 2
+                var stack = currentStack
+                try pushStack(&stack, UInt64(errorCode), size: size)
+                commitStackPointer(stack)
+            }
+            if rip > UInt64(segments[1].limit) { throw .generalProtection(0) }
+        } catch {
+            // Instructions roll RIP back on a fault; event delivery never moved it.
+            faultInNewTask = reason != .interrupt
+            throw error
         }
-        if let errorCode {
-            let size: UInt8 = new.wide ? 4 : 2
-            var stack = currentStack
-            try pushStack(&stack, UInt64(errorCode), size: size)
-            commitStackPointer(stack)
-        }
-        if rip > UInt64(segments[1].limit) { throw .generalProtection(0) }
         if debugTrap { noteTaskSwitchTrap() }
     }
 

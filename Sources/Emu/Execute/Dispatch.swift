@@ -43,7 +43,8 @@ extension CPU {
         do {
             try execute(i)
         } catch {
-            if !error.trap { rip = start }
+            if !error.trap && !faultInNewTask { rip = start }
+            faultInNewTask = false
             throw error
         }
         instructionsRetired &+= 1

@@ -167,13 +167,15 @@ private func machine() -> SystemMachine {
     }
 
     /// SDM vol. 3, table 7-1: faults while loading the new task's segments come after the
-    /// commit point, in the new task (TR is the new TSS), with the selector as error code.
+    /// commit point, in the new task (TR is the new TSS, EIP the new task's), with the selector
+    /// as error code.
     @Test func newTaskSegmentFaults() throws {
         let ldtInLDT = machine()
         #expect(throws: Fault.invalidTSS(0x2C)) {
             try callNewTask(ldtInLDT) { $0.write16(0x13000 + 0x60, 0x2C) }   // LDT selector with TI = 1
         }
         #expect(ldtInLDT.cpu.tr.selector == 0x50 && ldtInLDT.cpu.segment(.cs).selector == 0x08)
+        #expect(ldtInLDT.cpu.rip == 0x2000)
         let notLDT = machine()
         #expect(throws: Fault.invalidTSS(0x10)) {
             try callNewTask(notLDT) { $0.write16(0x13000 + 0x60, 0x10) }     // a data segment
@@ -188,6 +190,11 @@ private func machine() -> SystemMachine {
             try callNewTask(absentData) { $0.write16(0x13000 + 0x54, 0x58) } // DS not present
         }
         #expect(absentData.cpu.tr.selector == 0x50 && absentData.cpu.segment(.ss).selector == 0x10)
+        #expect(absentData.cpu.rip == 0x2000)
+        // The next fault of an ordinary instruction rolls RIP back again.
+        absentData.code([0x0F, 0x0B], at: 0x2000)          // ud2
+        #expect(throws: Fault.invalidOpcode) { try absentData.cpu.step() }
+        #expect(absentData.cpu.rip == 0x2000)
         // The old TSS's busy bit is kept for CALL; the new one is busy.
         #expect((absentData.read(SystemMachine.gdtBase + 6 * 8 + 5, 1) & 0xF) == 0xB)
         #expect((absentData.read(SystemMachine.gdtBase + 10 * 8 + 5, 1) & 0xF) == 0xB)
@@ -213,6 +220,7 @@ private func machine() -> SystemMachine {
         s.code([0xCF], at: 0x2000)                          // IRET (NT = 1) back to the old task
         #expect(throws: Fault.generalProtection(0)) { try s.cpu.step() }
         #expect(s.cpu.tr.selector == 0x30 && s.cpu.cr3 == 0x22000 && s.cpu.registers[4] == 0x8000)
+        #expect(s.cpu.rip == 0x1007)                        // the old task's EIP, saved by the CALL
         #expect(s.cpu.systemRegisters.pdptes.0 == 0x21009)  // not loaded
     }
 
