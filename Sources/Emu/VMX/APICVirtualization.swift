@@ -39,7 +39,7 @@ extension CPU {
     /// after entry if TPR threshold[3:0] is above VTPR[7:4] (26.7.7).
     func apicVirtualizationAtEntry() throws(Fault) {
         guard vmx.primary.contains(.useTPRShadow) else { return }
-        try tprVirtualization()
+        try tprVirtualization(singleStep: false)
     }
 
     // MARK: 29.3 MOV to and from CR8
@@ -52,20 +52,21 @@ extension CPU {
     func vmxWriteTPRShadow(_ value: UInt64) throws(Fault) {
         if value >> 4 != 0 { throw .generalProtection(0) }
         memory.write(virtualAPICAddress &+ CPU.virtualTPROffset, size: 4, value: (value & 0xF) << 4)
-        try tprVirtualization()
+        try tprVirtualization(singleStep: instructionSingleStep)
     }
 
     /// TPR virtualization (29.1.2): with "virtual-interrupt delivery", PPR virtualization and
     /// the evaluation of pending virtual interrupts; else a trap-like VM exit (the instruction
-    /// has completed, RIP is past it) if VTPR[7:4] < TPR threshold[3:0].
-    func tprVirtualization() throws(Fault) {
+    /// has completed, RIP is past it) if VTPR[7:4] < TPR threshold[3:0]. `singleStep`: the
+    /// instruction's single-step trap is due (`takeTrapLikeVMExit`).
+    func tprVirtualization(singleStep: Bool) throws(Fault) {
         if vmx.secondary.contains(.virtualInterruptDelivery) {
             pprVirtualization()
             evaluatePendingVirtualInterrupts()
             return
         }
         let threshold = vmx.read(.tprThreshold) & 0xF
-        if (virtualTPR >> 4) & 0xF < threshold { try takeVMExit(.tprBelowThreshold) }
+        if (virtualTPR >> 4) & 0xF < threshold { try takeTrapLikeVMExit(.tprBelowThreshold, singleStep: singleStep) }
     }
 
     // MARK: 29.4 Memory-mapped APIC accesses
@@ -147,7 +148,8 @@ extension CPU {
     /// delivery", EOI virtualization at 0B0H and self-IPI virtualization at 300H when VICR_LO
     /// holds a fixed, edge-triggered self IPI with a vector of at least 16; any other write is
     /// an APIC-write VM exit (reason 56, trap-like) whose qualification is the page offset.
-    func apicWriteEmulation() throws(Fault) {
+    /// `singleStep`: the writing instruction's single-step trap is due (`takeTrapLikeVMExit`).
+    func apicWriteEmulation(singleStep: Bool) throws(Fault) {
         guard let offset = vmx.pendingAPICWrite.map({ UInt64($0) }) else { return }
         vmx.pendingAPICWrite = nil
         let vid = vmx.secondary.contains(.virtualInterruptDelivery)
@@ -155,10 +157,10 @@ extension CPU {
         switch offset {
         case 0x80:
             memory.write(base &+ 0x80, size: 4, value: memory.read(base &+ 0x80, size: 1))
-            try tprVirtualization()
+            try tprVirtualization(singleStep: singleStep)
             return
         case 0xB0 where vid:
-            try eoiVirtualization()
+            try eoiVirtualization(singleStep: singleStep)
             return
         case 0x300 where vid:
             let icr = memory.read(base &+ 0x300, size: 4)
@@ -171,7 +173,7 @@ extension CPU {
         }
         var info = VMExitInformation()
         info.qualification = offset
-        try takeVMExit(.apicWrite, info)
+        try takeTrapLikeVMExit(.apicWrite, info, singleStep: singleStep)
     }
 
     // MARK: 29.5 MSR-based APIC accesses
@@ -210,11 +212,11 @@ extension CPU {
         case 0x808:
             if value >> 8 != 0 { throw .generalProtection(0) }
             memory.write(virtualAPICAddress &+ CPU.virtualTPROffset, size: 8, value: value)
-            try tprVirtualization()
+            try tprVirtualization(singleStep: instructionSingleStep)
         case 0x80B where vid:
             if value != 0 { throw .generalProtection(0) }
             memory.write(virtualAPICAddress &+ 0xB0, size: 4, value: 0)
-            try eoiVirtualization()
+            try eoiVirtualization(singleStep: instructionSingleStep)
         case 0x83F where vid:
             if value >> 8 != 0 { throw .generalProtection(0) }
             memory.write(virtualAPICAddress &+ 0x300, size: 4, value: value)

@@ -51,12 +51,12 @@ extension CPU {
     @inline(never)
     func vmxEventDeadline(singleStep: Bool) throws(Fault) {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
-        // Trap-like exits of the instruction come before MTF (26.5.2): APIC-write emulation.
-        try apicWriteEmulation()
         // The single-step #DB the caller raises next (none after MOV SS or when the instruction
-        // cleared TF): below MTF VM exits, above the preemption timer and the windows (SDM
-        // 26.5.2, 27.7.4-27.7.6, table 7-2).
+        // cleared TF): below trap-like and MTF VM exits, above the preemption timer and the
+        // windows (SDM 26.5.2, 27.7.4-27.7.6, table 7-2).
         let debugTrap = singleStep && interruptShadow & 2 == 0 && controlFlags & RFlags.trap.rawValue != 0
+        // Trap-like exits of the instruction come before MTF (26.5.2): APIC-write emulation.
+        try apicWriteEmulation(singleStep: debugTrap)
         // MTF after each instruction when the control is 1 (or once after an injected event);
         // the exit saves the single-step trap as pending (BS, 28.3.4).
         if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) {
