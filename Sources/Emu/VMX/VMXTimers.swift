@@ -17,6 +17,14 @@ extension CPU {
         recomputeEventDeadline()
     }
 
+    /// The cycle at which the preemption timer reaches zero; all ones when it is not active.
+    var preemptionTimerDeadline: UInt64 {
+        let expiry = vmx.preemptionTimerExpiry
+        guard expiry != .max else { return .max }
+        let rate = UInt64(vmx.capabilities.preemptionTimerRate)
+        return expiry >> (64 - rate) != 0 ? .max : expiry << rate
+    }
+
     /// `insideInstruction`: called during VMLAUNCH/VMRESUME, whose own retirement still adds a
     /// cycle before the first guest instruction runs.
     func recomputeEventDeadline(insideInstruction: Bool = false) {
@@ -27,12 +35,7 @@ extension CPU {
             || !vmx.primary.isDisjoint(with: [.interruptWindowExiting, .nmiWindowExiting]) {
             deadline = cycles &+ (insideInstruction ? 2 : 1)   // the end of the next instruction
         }
-        if vmx.preemptionTimerExpiry != .max {
-            let rate = UInt64(vmx.capabilities.preemptionTimerRate)
-            let expiry = vmx.preemptionTimerExpiry
-            let at = expiry >> (64 - rate) != 0 ? UInt64.max : expiry << rate
-            deadline = min(deadline, at)
-        }
+        deadline = min(deadline, preemptionTimerDeadline)
         vmx.eventDeadline = deadline
         eventCycle = min(eventCycle, deadline)
     }
@@ -87,7 +90,10 @@ extension CPU {
         if let reason = boundaryExitReason() { try takeVMExit(reason) }
     }
 
+    /// None in the wait-for-SIPI state: the timer counts down there without exiting (25.2,
+    /// 26.5.1) and the windows do not open (27.7.5, 27.7.6).
     func boundaryExitReason() -> VMExitReason? {
+        if vmx.guestWaitingForSIPI { return nil }
         if vmx.preemptionTimerExpiry != .max
             && cycles >> UInt64(vmx.capabilities.preemptionTimerRate) >= vmx.preemptionTimerExpiry {
             return .vmxPreemptionTimerExpired
@@ -121,10 +127,22 @@ extension CPU {
     /// VM exit saves activity state HLT.
     func vmxHaltUntilTimer() throws(Fault) {
         guard vmx.preemptionTimerExpiry != .max else { return }
-        let rate = UInt64(vmx.capabilities.preemptionTimerRate)
-        let expiry = vmx.preemptionTimerExpiry
-        if expiry >> (64 - rate) == 0 { cycles = max(cycles, expiry << rate) }
+        let deadline = preemptionTimerDeadline
+        if deadline != .max { cycles = max(cycles, deadline) }
         halted = true
         try takeVMExit(.vmxPreemptionTimerExpired)
+    }
+
+    /// A halted processor sleeps until `wake` (its next clock event, or the end of the run
+    /// loop's turn). In VMX non-root operation in the HLT or shutdown activity state the
+    /// preemption timer wakes it first when it expires earlier, with its VM exit (as an NMI
+    /// would; in wait-for-SIPI it counts down without exiting: 25.2, 26.5.1). `interruptible`:
+    /// an interrupt may come at `wake`. False when nothing can wake the processor.
+    func sleepUntil(_ wake: UInt64, interruptible: Bool) -> Bool {
+        let timer = vmx.nonRoot && !vmx.guestWaitingForSIPI ? preemptionTimerDeadline : .max
+        guard interruptible || timer != .max else { return false }
+        cycles = max(cycles, min(wake, timer))
+        if cycles >= timer { vmExit(.vmxPreemptionTimerExpired) }
+        return true
     }
 }
