@@ -26,6 +26,7 @@ extension CPU {
     func loadAPICVirtualization() {
         vmx.pendingAPICWrite = nil
         vmx.virtualInterruptPending = false
+        vmx.tprExitAfterShutdown = false
         if vmx.secondary.contains(.virtualizeAPICAccesses) {
             vmx.apicAccessPage = vmx.read(.apicAccessAddress) >> 12
             tlb.flush()
@@ -36,9 +37,15 @@ extension CPU {
 
     /// After VM entry: with "virtual-interrupt delivery", PPR virtualization and the evaluation
     /// of pending virtual interrupts (26.3.2.5); else with "use TPR shadow", a VM exit right
-    /// after entry if TPR threshold[3:0] is above VTPR[7:4] (26.7.7).
+    /// after entry if TPR threshold[3:0] is above VTPR[7:4] (26.7.7), which wakes a guest
+    /// entered in HLT but does not occur in shutdown (it follows the NMI that ends it) or in
+    /// wait-for-SIPI.
     func apicVirtualizationAtEntry() throws(Fault) {
         guard vmx.primary.contains(.useTPRShadow) else { return }
+        if (vmx.guestShutdown || vmx.guestWaitingForSIPI) && !vmx.secondary.contains(.virtualInterruptDelivery) {
+            vmx.tprExitAfterShutdown = vmx.guestShutdown && (virtualTPR >> 4) & 0xF < vmx.read(.tprThreshold) & 0xF
+            return
+        }
         try tprVirtualization(singleStep: false)
     }
 

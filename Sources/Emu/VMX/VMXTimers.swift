@@ -112,10 +112,14 @@ extension CPU {
     /// An event was delivered through the guest IDT (a fault of the instruction or any nested
     /// exception, a debug trap, an interrupt or NMI) without a VM exit: the boundary before the
     /// handler's first instruction. With "monitor trap flag" an MTF VM exit is pending there
-    /// (26.5.2); else the preemption timer and the windows are checked.
+    /// (26.5.2); else the preemption timer and the windows are checked. A TPR-below-threshold
+    /// exit held back by shutdown comes first (the delivered NMI ended shutdown, 27.7.7).
     func vmxExitsAfterDelivery() {
         guard vmx.nonRoot else { return }
-        if vmx.primary.contains(.monitorTrapFlag) {
+        if vmx.tprExitAfterShutdown {
+            vmx.tprExitAfterShutdown = false
+            vmExit(.tprBelowThreshold)
+        } else if vmx.primary.contains(.monitorTrapFlag) {
             vmExit(.monitorTrapFlag)
         } else if let reason = boundaryExitReason() {
             vmExit(reason)
