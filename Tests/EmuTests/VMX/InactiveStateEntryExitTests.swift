@@ -11,46 +11,36 @@ import Testing
     typealias A = APICVirtualizationTests
     static let pendingMTF: UInt64 = 0x8000_0700
 
-    func pendingMTFGuest(activity: UInt64) -> G {
-        let g = G()
+    /// Launches `g` in `activity`, with `injection` in the VM-entry interruption-information field.
+    @discardableResult
+    func enter(_ g: G, activity: UInt64, injection: UInt64 = 0) -> G {
         g.cpu.vmx.write(.guestActivityState, activity)
-        g.cpu.vmx.write(.vmEntryInterruptionInformation, Self.pendingMTF)
+        g.cpu.vmx.write(.vmEntryInterruptionInformation, injection)
+        g.launch([0x90])
         return g
     }
 
-    @Test func pendingMTFWakesHLT() {
-        let g = pendingMTFGuest(activity: 1)
-        g.launch([0x90])
-        #expect(!g.cpu.vmx.nonRoot && g.exitReason == 37 && g.cpu.vmx.read(.guestActivityState) == 1)
+    /// Threshold 2 above VTPR[7:4] = 1 (allowed at entry with "virtualize APIC accesses").
+    func tprGuest() -> G { A().guest(vtpr: 0x10, threshold: 2, secondary: A.virtualizeAPICAccesses) }
+
+    /// Both wake a guest entered in HLT; the exit saves activity state HLT.
+    @Test func pendingMTFAndTPRBelowThresholdWakeHLT() {
+        for (g, reason) in [(enter(G(), activity: 1, injection: Self.pendingMTF), 37), (enter(tprGuest(), activity: 1), 43)] {
+            #expect(!g.cpu.vmx.nonRoot && g.exitReason == UInt64(reason) && g.cpu.vmx.read(.guestActivityState) == 1)
+        }
     }
 
     /// Shutdown allows injecting only NMIs and #MC, wait-for-SIPI no event at all (26.3.1.5):
     /// VM entry fails for invalid guest state (reason 33, bit 31).
     @Test func injectionInShutdownAndWaitForSIPI() {
         for (activity, injection) in [(2, Self.pendingMTF), (3, Self.pendingMTF), (3, 0x8000_0202)] as [(UInt64, UInt64)] {
-            let g = pendingMTFGuest(activity: activity)
-            g.cpu.vmx.write(.vmEntryInterruptionInformation, injection)
-            g.launch([0x90])
+            let g = enter(G(), activity: activity, injection: injection)
             #expect(!g.cpu.vmx.nonRoot && g.exitReason == 0x8000_0021, "activity \(activity), \(injection)")
         }
     }
 
-    /// Threshold 2 above VTPR[7:4] = 1 (allowed at entry with "virtualize APIC accesses").
-    func tprGuest(activity: UInt64) -> G {
-        let g = A().guest(vtpr: 0x10, threshold: 2, secondary: A.virtualizeAPICAccesses)
-        g.cpu.vmx.write(.guestActivityState, activity)
-        return g
-    }
-
-    @Test func tprBelowThresholdWakesHLT() {
-        let g = tprGuest(activity: 1)
-        g.launch([0x90])
-        #expect(!g.cpu.vmx.nonRoot && g.exitReason == 43 && g.cpu.vmx.read(.guestActivityState) == 1)
-    }
-
     @Test func tprBelowThresholdNotInWaitForSIPI() {
-        let g = tprGuest(activity: 3)
-        g.launch([0x90])
+        let g = enter(tprGuest(), activity: 3)
         #expect(g.cpu.vmx.nonRoot && g.cpu.halted)
         g.cpu.vmxStartupIPI(vector: 0x12)
         #expect(g.exitReason == 4)
@@ -59,10 +49,10 @@ import Testing
     /// Suppressed in shutdown; the NMI that ends shutdown is delivered through the guest IDT
     /// (the machine's acceptance path), then the TPR exit comes before the handler runs.
     @Test func tprBelowThresholdAfterTheNMIThatEndsShutdown() throws {
-        let g = tprGuest(activity: 2)
+        let g = tprGuest()
         let handler = G.guestCode + 0x100
         g.setGate(2, handler: handler)
-        g.launch([0x90])
+        enter(g, activity: 2)
         #expect(g.cpu.vmx.nonRoot && g.cpu.halted)
         var config = MachineConfig(memorySize: 1 << 20, serial: .none)
         config.cpuCount = 1
