@@ -49,12 +49,15 @@ extension CPU {
     var instructionSingleStep: Bool { singleStepping && controlFlags & RFlags.trap.rawValue != 0 }
 
     /// A trap-like VM exit (TPR below threshold, virtualized EOI, APIC write: 29.1.2, 29.1.4,
-    /// 29.4.3.3) happens once the instruction has completed, in place of its single-step trap
-    /// when `singleStep`: the exit saves that trap as pending, BS (28.3.4), and the next VM
-    /// entry delivers it before any guest instruction (27.7.3).
+    /// 29.4.3.3) happens once the instruction has completed, in place of its debug traps: the
+    /// exit saves them as pending (28.3.4), BS when `singleStep`, and for the enabled data or
+    /// I/O breakpoints it hit their B0-B3 bits and bit 12; the next VM entry delivers them
+    /// before any guest instruction (27.7.3).
     func takeTrapLikeVMExit(_ reason: VMExitReason, _ info: VMExitInformation = VMExitInformation(),
                             singleStep: Bool) throws(Fault) -> Never {
         if singleStep { vmx.pendingDebugExceptions |= 0x4000 }
+        let hits = UInt64(systemRegisters.breakpoints.hits)
+        if hits != 0 { vmx.pendingDebugExceptions |= hits | 0x1000 }
         try takeVMExit(reason, info)
     }
 

@@ -43,6 +43,22 @@ import Testing
         #expect(g.savedRIP == G.guestCode + 11 && pending(g) == 0x4000)
     }
 
+    /// A data breakpoint the writing instruction hit is pending too: B0 and the enabled-breakpoint
+    /// bit (12), with BS when TF = 1 (28.3.4). DR0 = the LVT timer on the APIC-access page, DR7:
+    /// L0, R/W0 = 01 (writes), LEN0 = 11 (4 bytes).
+    @Test func apicWriteKeepsADataBreakpoint() {
+        for (rflags, expected) in [(UInt64(0x2), UInt64(0x1001)), (0x102, 0x5001)] {
+            let g = V().guest(A.virtualizeAPICAccesses | V.apicRegisterVirtualization)
+            g.cpu.dr[0] = A.apicAccess + 0x320
+            #expect(g.exitOf(V.movToAPICPage(0x320, 0x1_0030) + Self.cpuid) {
+                $0.setControl(.vmEntryControls, 1 << 2)                        // load debug controls
+                $0.cpu.vmx.write(.guestDR7, 0xD_0401)
+                $0.cpu.vmx.write(.guestRFLAGS, rflags)
+            } == 56)
+            #expect(pending(g) == expected)
+        }
+    }
+
     /// An EOI-induced exit (SVI = 40H, its EOI-exit bit set) after a MOV to the EOI register
     /// with TF = 1.
     @Test func virtualizedEOIKeepsTheSingleStepTrap() {
