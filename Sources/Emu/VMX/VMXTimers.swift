@@ -126,17 +126,6 @@ extension CPU {
         }
     }
 
-    /// HLT in non-root operation without HLT exiting: the guest waits; only the preemption
-    /// timer can end the wait (no interrupt sources yet), so time jumps to its expiry and the
-    /// VM exit saves activity state HLT.
-    func vmxHaltUntilTimer() throws(Fault) {
-        guard vmx.preemptionTimerExpiry != .max else { return }
-        let deadline = preemptionTimerDeadline
-        if deadline != .max { cycles = max(cycles, deadline) }
-        halted = true
-        try takeVMExit(.vmxPreemptionTimerExpired)
-    }
-
     /// A halted processor sleeps until `wake` (its next clock event, or the end of the run
     /// loop's turn). In VMX non-root operation in the HLT or shutdown activity state the
     /// preemption timer wakes it first when it expires earlier, with its VM exit (as an NMI

@@ -44,6 +44,16 @@ import Testing
         }
     }
 
+    /// HLT executed by the guest (no HLT exiting) sleeps the same way: the exit saves activity
+    /// state HLT and RIP past the HLT.
+    @Test func wakesAfterTheHLTInstruction() {
+        let g = guest(activity: 0, value: 5)
+        g.launch([0xF4, 0x90])
+        #expect(g.runUntilExit(limit: 1) == nil && g.cpu.halted)
+        #expect(g.cpu.sleepUntil(.max, interruptible: false))
+        #expect(g.exitReason == 52 && g.cpu.vmx.read(.guestActivityState) == 1 && g.savedRIP == G.guestCode + 1)
+    }
+
     /// Wait-for-SIPI: no exit however long the guest sleeps, yet the timer counts down: the SIPI
     /// exit saves it as 0 (the activity state stays wait-for-SIPI).
     @Test func countsWithoutExitInWaitForSIPI() {
