@@ -20,6 +20,8 @@ extension CPU {
 
     var virtualAPICAddress: UInt64 { vmx.read(.virtualAPICAddress) }
     var virtualTPR: UInt64 { memory.read(virtualAPICAddress &+ CPU.virtualTPROffset, size: 4) }
+    /// VTPR[7:4] below TPR threshold[3:0]: the condition of the TPR-below-threshold VM exit.
+    var virtualTPRBelowThreshold: Bool { (virtualTPR >> 4) & 0xF < vmx.read(.tprThreshold) & 0xF }
 
     /// VM entry: arms "virtualize APIC accesses". The TLB is flushed so that no translation to
     /// the APIC-access page remains; `translate` never enters one while the control is 1.
@@ -43,7 +45,7 @@ extension CPU {
     func apicVirtualizationAtEntry() throws(Fault) {
         guard vmx.primary.contains(.useTPRShadow) else { return }
         if (vmx.guestShutdown || vmx.guestWaitingForSIPI) && !vmx.secondary.contains(.virtualInterruptDelivery) {
-            vmx.tprExitAfterShutdown = vmx.guestShutdown && (virtualTPR >> 4) & 0xF < vmx.read(.tprThreshold) & 0xF
+            vmx.tprExitAfterShutdown = vmx.guestShutdown && virtualTPRBelowThreshold
             return
         }
         try tprVirtualization(singleStep: false)
@@ -72,8 +74,7 @@ extension CPU {
             evaluatePendingVirtualInterrupts()
             return
         }
-        let threshold = vmx.read(.tprThreshold) & 0xF
-        if (virtualTPR >> 4) & 0xF < threshold { try takeTrapLikeVMExit(.tprBelowThreshold, singleStep: singleStep) }
+        if virtualTPRBelowThreshold { try takeTrapLikeVMExit(.tprBelowThreshold, singleStep: singleStep) }
     }
 
     // MARK: 29.4 Memory-mapped APIC accesses
