@@ -273,7 +273,8 @@ public final class Machine {
     ///
     /// Between runs of the inner loop (instruction boundaries): due clock events fire, then an
     /// interrupt is taken if one is deliverable (Machine/InterruptAcceptance.swift). A halted
-    /// CPU that an interrupt can wake sleeps to the next clock event; otherwise it is stuck.
+    /// CPU that an interrupt can wake sleeps to the next clock event (a VMX guest's preemption
+    /// timer may end the sleep earlier, VMX/VMXTimers.swift); otherwise it is stuck.
     /// While an interrupt is pending and not deliverable the attention bit stays set, so the
     /// loop re-checks after every instruction until IF opens (or the request goes away).
     func runProcessor(_ index: Int, until end: UInt64, nextFlush: inout UInt64) -> ProcessorRun {
@@ -297,10 +298,9 @@ public final class Machine {
             }
             if apic.waitingForSIPI { return .stuck }
             if cpu.halted {
-                // Sleep to the next event, if an interrupt can wake the CPU.
-                guard canWake(cpu), clock.hasArmedEvent else { return .stuck }
-                let wake = min(clock.nextDeadline, end)
-                if wake > cpu.cycles { cpu.cycles = wake }
+                // Sleep to the next event, if an interrupt (or a VMX-preemption timer) can wake the CPU.
+                let interruptible = canWake(cpu) && clock.hasArmedEvent
+                guard cpu.sleepUntil(min(clock.nextDeadline, end), interruptible: interruptible) else { return .stuck }
             } else {
                 let deadline = min(end, nextFlush, clock.nextDeadline)
                 attention.pending &= Attention.interrupt

@@ -20,12 +20,15 @@ extension CPU {
 
     var virtualAPICAddress: UInt64 { vmx.read(.virtualAPICAddress) }
     var virtualTPR: UInt64 { memory.read(virtualAPICAddress &+ CPU.virtualTPROffset, size: 4) }
+    /// VTPR[7:4] below TPR threshold[3:0]: the condition of the TPR-below-threshold VM exit.
+    var virtualTPRBelowThreshold: Bool { (virtualTPR >> 4) & 0xF < vmx.read(.tprThreshold) & 0xF }
 
     /// VM entry: arms "virtualize APIC accesses". The TLB is flushed so that no translation to
     /// the APIC-access page remains; `translate` never enters one while the control is 1.
     func loadAPICVirtualization() {
         vmx.pendingAPICWrite = nil
         vmx.virtualInterruptPending = false
+        vmx.tprExitAfterShutdown = false
         if vmx.secondary.contains(.virtualizeAPICAccesses) {
             vmx.apicAccessPage = vmx.read(.apicAccessAddress) >> 12
             tlb.flush()
@@ -36,10 +39,16 @@ extension CPU {
 
     /// After VM entry: with "virtual-interrupt delivery", PPR virtualization and the evaluation
     /// of pending virtual interrupts (26.3.2.5); else with "use TPR shadow", a VM exit right
-    /// after entry if TPR threshold[3:0] is above VTPR[7:4] (26.7.7).
+    /// after entry if TPR threshold[3:0] is above VTPR[7:4] (26.7.7), which wakes a guest
+    /// entered in HLT but does not occur in shutdown (it follows the NMI that ends it) or in
+    /// wait-for-SIPI.
     func apicVirtualizationAtEntry() throws(Fault) {
         guard vmx.primary.contains(.useTPRShadow) else { return }
-        try tprVirtualization()
+        if (vmx.guestShutdown || vmx.guestWaitingForSIPI) && !vmx.secondary.contains(.virtualInterruptDelivery) {
+            vmx.tprExitAfterShutdown = vmx.guestShutdown && virtualTPRBelowThreshold
+            return
+        }
+        try tprVirtualization(singleStep: false)
     }
 
     // MARK: 29.3 MOV to and from CR8
@@ -52,20 +61,20 @@ extension CPU {
     func vmxWriteTPRShadow(_ value: UInt64) throws(Fault) {
         if value >> 4 != 0 { throw .generalProtection(0) }
         memory.write(virtualAPICAddress &+ CPU.virtualTPROffset, size: 4, value: (value & 0xF) << 4)
-        try tprVirtualization()
+        try tprVirtualization(singleStep: instructionSingleStep)
     }
 
     /// TPR virtualization (29.1.2): with "virtual-interrupt delivery", PPR virtualization and
     /// the evaluation of pending virtual interrupts; else a trap-like VM exit (the instruction
-    /// has completed, RIP is past it) if VTPR[7:4] < TPR threshold[3:0].
-    func tprVirtualization() throws(Fault) {
+    /// has completed, RIP is past it) if VTPR[7:4] < TPR threshold[3:0]. `singleStep`: the
+    /// instruction's single-step trap is due (`takeTrapLikeVMExit`).
+    func tprVirtualization(singleStep: Bool) throws(Fault) {
         if vmx.secondary.contains(.virtualInterruptDelivery) {
             pprVirtualization()
             evaluatePendingVirtualInterrupts()
             return
         }
-        let threshold = vmx.read(.tprThreshold) & 0xF
-        if (virtualTPR >> 4) & 0xF < threshold { try takeVMExit(.tprBelowThreshold) }
+        if virtualTPRBelowThreshold { try takeTrapLikeVMExit(.tprBelowThreshold, singleStep: singleStep) }
     }
 
     // MARK: 29.4 Memory-mapped APIC accesses
@@ -147,7 +156,8 @@ extension CPU {
     /// delivery", EOI virtualization at 0B0H and self-IPI virtualization at 300H when VICR_LO
     /// holds a fixed, edge-triggered self IPI with a vector of at least 16; any other write is
     /// an APIC-write VM exit (reason 56, trap-like) whose qualification is the page offset.
-    func apicWriteEmulation() throws(Fault) {
+    /// `singleStep`: the writing instruction's single-step trap is due (`takeTrapLikeVMExit`).
+    func apicWriteEmulation(singleStep: Bool) throws(Fault) {
         guard let offset = vmx.pendingAPICWrite.map({ UInt64($0) }) else { return }
         vmx.pendingAPICWrite = nil
         let vid = vmx.secondary.contains(.virtualInterruptDelivery)
@@ -155,10 +165,10 @@ extension CPU {
         switch offset {
         case 0x80:
             memory.write(base &+ 0x80, size: 4, value: memory.read(base &+ 0x80, size: 1))
-            try tprVirtualization()
+            try tprVirtualization(singleStep: singleStep)
             return
         case 0xB0 where vid:
-            try eoiVirtualization()
+            try eoiVirtualization(singleStep: singleStep)
             return
         case 0x300 where vid:
             let icr = memory.read(base &+ 0x300, size: 4)
@@ -171,7 +181,7 @@ extension CPU {
         }
         var info = VMExitInformation()
         info.qualification = offset
-        try takeVMExit(.apicWrite, info)
+        try takeTrapLikeVMExit(.apicWrite, info, singleStep: singleStep)
     }
 
     // MARK: 29.5 MSR-based APIC accesses
@@ -210,11 +220,11 @@ extension CPU {
         case 0x808:
             if value >> 8 != 0 { throw .generalProtection(0) }
             memory.write(virtualAPICAddress &+ CPU.virtualTPROffset, size: 8, value: value)
-            try tprVirtualization()
+            try tprVirtualization(singleStep: instructionSingleStep)
         case 0x80B where vid:
             if value != 0 { throw .generalProtection(0) }
             memory.write(virtualAPICAddress &+ 0xB0, size: 4, value: 0)
-            try eoiVirtualization()
+            try eoiVirtualization(singleStep: instructionSingleStep)
         case 0x83F where vid:
             if value >> 8 != 0 { throw .generalProtection(0) }
             memory.write(virtualAPICAddress &+ 0x300, size: 4, value: value)

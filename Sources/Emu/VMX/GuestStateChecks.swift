@@ -157,7 +157,7 @@ extension CPU {
                 if interruptibility & 2 != 0 { return 0 }
                 if pin.contains(.virtualNMIs) && interruptibility & 8 != 0 { return 0 }
             }
-            // Events allowed in the HLT and shutdown activity states (26.3.1.5).
+            // Events allowed in the HLT and shutdown activity states; none in wait-for-SIPI (26.3.1.5).
             let vector = injection & 0xFF
             switch activity {
             case 1:
@@ -166,6 +166,8 @@ extension CPU {
                 if !ok { return 0 }
             case 2:
                 if !(injectionType == 2 || (injectionType == 3 && vector == 18)) { return 0 }
+            case 3:
+                return 0
             default: break
             }
         }

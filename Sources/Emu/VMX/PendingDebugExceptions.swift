@@ -43,12 +43,32 @@ extension CPU {
         if vmx.primary.contains(.monitorTrapFlag) { try takeVMExit(.monitorTrapFlag) }
     }
 
+    /// Inside an instruction: whether its single-step trap is due when it completes (RFLAGS.TF
+    /// was 1 when it began and still is; a MOV SS shadow left by the previous instruction ends
+    /// with this one and does not hold the trap).
+    var instructionSingleStep: Bool { singleStepping && controlFlags & RFlags.trap.rawValue != 0 }
+
+    /// A trap-like VM exit (TPR below threshold, virtualized EOI, APIC write: 29.1.2, 29.1.4,
+    /// 29.4.3.3) happens once the instruction has completed, in place of its debug traps: the
+    /// exit saves them as pending (28.3.4), BS when `singleStep`, and for the enabled data or
+    /// I/O breakpoints it hit their B0-B3 bits and bit 12; the next VM entry delivers them
+    /// before any guest instruction (27.7.3).
+    func takeTrapLikeVMExit(_ reason: VMExitReason, _ info: VMExitInformation = VMExitInformation(),
+                            singleStep: Bool) throws(Fault) -> Never {
+        if singleStep { vmx.pendingDebugExceptions |= 0x4000 }
+        let hits = UInt64(systemRegisters.breakpoints.hits)
+        if hits != 0 { vmx.pendingDebugExceptions |= hits | 0x1000 }
+        try takeVMExit(reason, info)
+    }
+
     /// The value a VM exit saves in the field: the pending debug exceptions for exits that leave
-    /// them pending (MTF, TPR below threshold, INIT) and for exits other than #DB while MOV SS
-    /// blocks debug exceptions, else 0 (28.3.4).
+    /// them pending (MTF, the trap-like TPR-below-threshold, virtualized-EOI and APIC-write
+    /// exits, INIT) and for exits other than #DB while MOV SS blocks debug exceptions, else 0
+    /// (28.3.4).
     func savedPendingDebugExceptions(_ reason: VMExitReason) -> UInt64 {
         switch reason {
-        case .monitorTrapFlag, .tprBelowThreshold, .initSignal: return vmx.pendingDebugExceptions
+        case .monitorTrapFlag, .tprBelowThreshold, .virtualizedEOI, .apicWrite, .initSignal:
+            return vmx.pendingDebugExceptions
         default: return interruptShadow & 2 != 0 ? vmx.pendingDebugExceptions : 0
         }
     }

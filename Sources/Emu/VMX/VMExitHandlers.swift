@@ -50,10 +50,10 @@ extension CPU {
         try vmExitForInstruction(i, .cpuid)
     }
 
-    /// HLT (after the CPL check): exits with "HLT exiting", else waits (VMXTimers.swift).
+    /// HLT (after the CPL check): exits with "HLT exiting", else the guest sleeps until an
+    /// interrupt or the preemption timer wakes it (`sleepUntil`, VMXTimers.swift).
     func vmxHLT(_ i: Instruction) throws(Fault) {
         if vmx.primary.contains(.hltExiting) { try vmExitForInstruction(i, .hlt) }
-        try vmxHaltUntilTimer()
     }
 
     /// INVLPG with "INVLPG exiting": the qualification is the linear-address operand.

@@ -78,6 +78,9 @@ public struct VMXState {
     /// The guest is in the shutdown activity state (set by VM entry; an NMI delivered through
     /// the guest IDT ends it, a VM exit clears it): only NMIs and INIT are taken (24.4.2).
     public var guestShutdown = false
+    /// A TPR-below-threshold VM exit that VM entry suppressed because the guest entered the
+    /// shutdown state: it follows the delivery of the NMI that ends shutdown (27.7.7).
+    public var tprExitAfterShutdown = false
     /// The page offset of a write to the APIC-access page that was virtualized: APIC-write
     /// emulation follows the instruction (SDM 29.4.3.2).
     public var pendingAPICWrite: UInt16? = nil

@@ -17,6 +17,14 @@ extension CPU {
         recomputeEventDeadline()
     }
 
+    /// The cycle at which the preemption timer reaches zero; all ones when it is not active.
+    var preemptionTimerDeadline: UInt64 {
+        let expiry = vmx.preemptionTimerExpiry
+        guard expiry != .max else { return .max }
+        let rate = UInt64(vmx.capabilities.preemptionTimerRate)
+        return expiry >> (64 - rate) != 0 ? .max : expiry << rate
+    }
+
     /// `insideInstruction`: called during VMLAUNCH/VMRESUME, whose own retirement still adds a
     /// cycle before the first guest instruction runs.
     func recomputeEventDeadline(insideInstruction: Bool = false) {
@@ -27,12 +35,7 @@ extension CPU {
             || !vmx.primary.isDisjoint(with: [.interruptWindowExiting, .nmiWindowExiting]) {
             deadline = cycles &+ (insideInstruction ? 2 : 1)   // the end of the next instruction
         }
-        if vmx.preemptionTimerExpiry != .max {
-            let rate = UInt64(vmx.capabilities.preemptionTimerRate)
-            let expiry = vmx.preemptionTimerExpiry
-            let at = expiry >> (64 - rate) != 0 ? UInt64.max : expiry << rate
-            deadline = min(deadline, at)
-        }
+        deadline = min(deadline, preemptionTimerDeadline)
         vmx.eventDeadline = deadline
         eventCycle = min(eventCycle, deadline)
     }
@@ -51,12 +54,12 @@ extension CPU {
     @inline(never)
     func vmxEventDeadline(singleStep: Bool) throws(Fault) {
         guard vmx.nonRoot else { vmx.eventDeadline = .max; return }
-        // Trap-like exits of the instruction come before MTF (26.5.2): APIC-write emulation.
-        try apicWriteEmulation()
         // The single-step #DB the caller raises next (none after MOV SS or when the instruction
-        // cleared TF): below MTF VM exits, above the preemption timer and the windows (SDM
-        // 26.5.2, 27.7.4-27.7.6, table 7-2).
+        // cleared TF): below trap-like and MTF VM exits, above the preemption timer and the
+        // windows (SDM 26.5.2, 27.7.4-27.7.6, table 7-2).
         let debugTrap = singleStep && interruptShadow & 2 == 0 && controlFlags & RFlags.trap.rawValue != 0
+        // Trap-like exits of the instruction come before MTF (26.5.2): APIC-write emulation.
+        try apicWriteEmulation(singleStep: debugTrap)
         // MTF after each instruction when the control is 1 (or once after an injected event);
         // the exit saves the single-step trap as pending (BS, 28.3.4).
         if vmx.mtfPending || vmx.primary.contains(.monitorTrapFlag) {
@@ -87,7 +90,10 @@ extension CPU {
         if let reason = boundaryExitReason() { try takeVMExit(reason) }
     }
 
+    /// None in the wait-for-SIPI state: the timer counts down there without exiting (25.2,
+    /// 26.5.1) and the windows do not open (27.7.5, 27.7.6).
     func boundaryExitReason() -> VMExitReason? {
+        if vmx.guestWaitingForSIPI { return nil }
         if vmx.preemptionTimerExpiry != .max
             && cycles >> UInt64(vmx.capabilities.preemptionTimerRate) >= vmx.preemptionTimerExpiry {
             return .vmxPreemptionTimerExpired
@@ -106,25 +112,30 @@ extension CPU {
     /// An event was delivered through the guest IDT (a fault of the instruction or any nested
     /// exception, a debug trap, an interrupt or NMI) without a VM exit: the boundary before the
     /// handler's first instruction. With "monitor trap flag" an MTF VM exit is pending there
-    /// (26.5.2); else the preemption timer and the windows are checked.
+    /// (26.5.2); else the preemption timer and the windows are checked. A TPR-below-threshold
+    /// exit held back by shutdown comes first (the delivered NMI ended shutdown, 27.7.7).
     func vmxExitsAfterDelivery() {
         guard vmx.nonRoot else { return }
-        if vmx.primary.contains(.monitorTrapFlag) {
+        if vmx.tprExitAfterShutdown {
+            vmx.tprExitAfterShutdown = false
+            vmExit(.tprBelowThreshold)
+        } else if vmx.primary.contains(.monitorTrapFlag) {
             vmExit(.monitorTrapFlag)
         } else if let reason = boundaryExitReason() {
             vmExit(reason)
         }
     }
 
-    /// HLT in non-root operation without HLT exiting: the guest waits; only the preemption
-    /// timer can end the wait (no interrupt sources yet), so time jumps to its expiry and the
-    /// VM exit saves activity state HLT.
-    func vmxHaltUntilTimer() throws(Fault) {
-        guard vmx.preemptionTimerExpiry != .max else { return }
-        let rate = UInt64(vmx.capabilities.preemptionTimerRate)
-        let expiry = vmx.preemptionTimerExpiry
-        if expiry >> (64 - rate) == 0 { cycles = max(cycles, expiry << rate) }
-        halted = true
-        try takeVMExit(.vmxPreemptionTimerExpired)
+    /// A halted processor sleeps until `wake` (its next clock event, or the end of the run
+    /// loop's turn). In VMX non-root operation in the HLT or shutdown activity state the
+    /// preemption timer wakes it first when it expires earlier, with its VM exit (as an NMI
+    /// would; in wait-for-SIPI it counts down without exiting: 25.2, 26.5.1). `interruptible`:
+    /// an interrupt may come at `wake`. False when nothing can wake the processor.
+    func sleepUntil(_ wake: UInt64, interruptible: Bool) -> Bool {
+        let timer = vmx.nonRoot && !vmx.guestWaitingForSIPI ? preemptionTimerDeadline : .max
+        guard interruptible || timer != .max else { return false }
+        cycles = max(cycles, min(wake, timer))
+        if cycles >= timer { vmExit(.vmxPreemptionTimerExpired) }
+        return true
     }
 }

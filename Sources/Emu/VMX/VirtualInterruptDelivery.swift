@@ -80,8 +80,9 @@ extension CPU {
     /// EOI virtualization (29.1.4): VISR[SVI] cleared, SVI set to the next highest in-service
     /// vector, PPR virtualization; then an EOI-induced VM exit (trap-like, the vector as
     /// qualification) if the vector's bit in the EOI-exit bitmaps is set, else the evaluation
-    /// of pending virtual interrupts.
-    func eoiVirtualization() throws(Fault) {
+    /// of pending virtual interrupts. `singleStep`: the instruction's single-step trap is due
+    /// (`takeTrapLikeVMExit`).
+    func eoiVirtualization(singleStep: Bool) throws(Fault) {
         let vector = svi
         setVirtualAPICBit(CPU.virtualISR, vector, false)
         setInterruptStatus(rvi: rvi, svi: highestVirtualAPICBit(CPU.virtualISR))
@@ -96,7 +97,7 @@ extension CPU {
         if (vmx.read(bitmap) >> UInt64(vector & 0x3F)) & 1 != 0 {
             var info = VMExitInformation()
             info.qualification = UInt64(vector)
-            try takeVMExit(.virtualizedEOI, info)
+            try takeTrapLikeVMExit(.virtualizedEOI, info, singleStep: singleStep)
         }
         evaluatePendingVirtualInterrupts()
     }
