@@ -5,27 +5,12 @@
    delivery (self IPIs, EOIs, EOI-induced exits (45), evaluation at VM entry). The guest shares the
    host's page tables (no EPT); each guest routine ends with VMCALL (exit 18). */
 #include "check.h"
+#include "vmcs.h"
 
 const char bench_name[] = "vmx-tests/apicv";
 const uint64_t bench_default_iterations = 1;
 
-#define PIN_CONTROLS 0x4000
-#define PRIMARY_CONTROLS 0x4002
-#define SECONDARY_CONTROLS 0x401E
-#define EXCEPTION_BITMAP 0x4004
-#define TPR_THRESHOLD 0x401C
-#define VIRTUAL_APIC_ADDRESS 0x2012
-#define APIC_ACCESS_ADDRESS 0x2014
-#define MSR_BITMAPS 0x2004
 #define EOI_EXIT_BITMAP(n) (0x201C + 2 * (n))
-#define GUEST_INTERRUPT_STATUS 0x0810
-#define GUEST_RFLAGS 0x6820
-#define GUEST_IDTR_BASE 0x6818
-#define GUEST_IDTR_LIMIT 0x4812
-#define EXIT_INTERRUPTION_INFO 0x4404
-#define EXIT_CONTROLS 0x400C
-#define NOTIFICATION_VECTOR 0x0002
-#define DESCRIPTOR_ADDRESS 0x2016
 #define PROCESS_POSTED_INTERRUPTS (1u << 7)
 #define ACKNOWLEDGE_INTERRUPT_ON_EXIT (1u << 15)
 #define APIC_BASE 0xFEE00000ULL
@@ -76,9 +61,9 @@ static uint32_t *vreg(int offset) { return (uint32_t *)(vapic + offset); }
 static void configure(uint32_t secondary, uint32_t vtpr, uint32_t threshold) {
     bench_zero(vapic, 4096);
     *vreg(0x80) = vtpr;
-    vmwrite(PRIMARY_CONTROLS, primary0 | USE_TPR_SHADOW | (secondary ? ACTIVATE_SECONDARY | USE_MSR_BITMAPS : 0));
-    vmwrite(SECONDARY_CONTROLS, secondary);
-    vmwrite(PIN_CONTROLS, pin0 | (secondary & VIRTUAL_INTERRUPT_DELIVERY ? EXTERNAL_INTERRUPT_EXITING : 0));
+    vmwrite(PRIMARY, primary0 | USE_TPR_SHADOW | (secondary ? ACTIVATE_SECONDARY | USE_MSR_BITMAPS : 0));
+    vmwrite(SECONDARY, secondary);
+    vmwrite(PIN, pin0 | (secondary & VIRTUAL_INTERRUPT_DELIVERY ? EXTERNAL_INTERRUPT_EXITING : 0));
     vmwrite(TPR_THRESHOLD, threshold);
     vmwrite(GUEST_INTERRUPT_STATUS, 0);
     for (int n = 0; n < 4; n++) vmwrite(EOI_EXIT_BITMAP(n), 0);
@@ -205,7 +190,7 @@ static void register_checks(void) {
 static void virtual_interrupt_checks(void) {
     uint64_t page = addr(apic_access);
     configure(VIRTUALIZE_APIC_ACCESSES | VIRTUAL_INTERRUPT_DELIVERY, 0, 0);
-    vmwrite(PIN_CONTROLS, pin0);
+    vmwrite(PIN, pin0);
     entry_fails("entry check: virtual-interrupt delivery needs external-interrupt exiting");
     configure(VIRTUALIZE_APIC_ACCESSES | VIRTUAL_INTERRUPT_DELIVERY, 0, 0);
     uint32_t reason = run(guest_write32, page + 0x300, 0x40050);
@@ -254,7 +239,7 @@ static void posted_interrupt_checks(void) {
     volatile uint32_t *apic = (volatile uint32_t *)(uintptr_t)APIC_BASE;
     apic[0xF0 / 4] = 0x1FF;                      /* software-enable the local APIC */
     configure(VIRTUALIZE_APIC_ACCESSES | VIRTUAL_INTERRUPT_DELIVERY, 0, 0);
-    vmwrite(PIN_CONTROLS, pin0 | EXTERNAL_INTERRUPT_EXITING | PROCESS_POSTED_INTERRUPTS);
+    vmwrite(PIN, pin0 | EXTERNAL_INTERRUPT_EXITING | PROCESS_POSTED_INTERRUPTS);
     uint64_t exit_controls = vmread(EXIT_CONTROLS);
     vmwrite(EXIT_CONTROLS, exit_controls | ACKNOWLEDGE_INTERRUPT_ON_EXIT);
     vmwrite(NOTIFICATION_VECTOR, 0xF2);
@@ -293,11 +278,11 @@ uint64_t bench_run(uint64_t iterations) {
     outb(0x21, 0xFF);
     outb(0xA1, 0xFF);
     vmx_setup(guest_isr, 0);
-    primary0 = (uint32_t)vmread(PRIMARY_CONTROLS);
-    pin0 = (uint32_t)vmread(PIN_CONTROLS);
+    primary0 = (uint32_t)vmread(PRIMARY);
+    pin0 = (uint32_t)vmread(PIN);
     vmwrite(VIRTUAL_APIC_ADDRESS, addr(vapic));
     vmwrite(APIC_ACCESS_ADDRESS, addr(apic_access));
-    vmwrite(MSR_BITMAPS, addr(msr_bitmaps));
+    vmwrite(MSR_BITMAP, addr(msr_bitmaps));
     bench_zero(msr_bitmaps, 4096);
     bench_zero(apic_access, 4096);
     bench_zero(idt, sizeof idt);

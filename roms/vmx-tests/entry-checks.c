@@ -4,25 +4,10 @@
    guest state (26.3.1) -> VM exit with reason 33 | 1 << 31 and the qualification of 26.8;
    MSR loading (26.4) -> reason 34 | 1 << 31 with the failing entry's number (from 1). */
 #include "check.h"
+#include "vmcs.h"
 
 const char bench_name[] = "vmx-tests/entry-checks";
 const uint64_t bench_default_iterations = 1;
-
-#define PIN 0x4000
-#define PRIMARY 0x4002
-#define SECONDARY 0x401E
-#define CR3_TARGET_COUNT 0x400A
-#define EXIT_CONTROLS 0x400C
-#define EXIT_MSR_STORE_COUNT 0x400E
-#define EXIT_MSR_STORE_ADDR 0x2006
-#define ENTRY_CONTROLS 0x4012
-#define ENTRY_MSR_LOAD_COUNT 0x4014
-#define ENTRY_MSR_LOAD_ADDR 0x200A
-#define ENTRY_INTERRUPTION_INFO 0x4016
-#define ENTRY_ERROR_CODE 0x4018
-#define ENTRY_INSTRUCTION_LENGTH 0x401A
-#define IO_BITMAP_A 0x2000
-#define MSR_BITMAP 0x2004
 
 extern void guest_read(void);
 static struct guest_regs g;

@@ -5,16 +5,13 @@
    a data access's linear and guest-physical addresses differ). After each change the host runs
    INVEPT, as software must (29.4.3.1). */
 #include "check.h"
+#include "vmcs.h"
 
 const char bench_name[] = "vmx-tests/ept";
 const uint64_t bench_default_iterations = 1;
 
 #define REGION 0x4000000ULL
 #define ALIAS 0x40000000ULL
-#define GUEST_LINEAR_ADDRESS 0x640A
-#define GUEST_CR3 0x6802
-#define EPT_POINTER 0x201A
-#define IDT_VECTORING_INFO 0x4408
 
 #define EPT_R 1
 #define EPT_W 2

@@ -4,43 +4,10 @@
    length and the interruption information), and event injection (26.6). The guest is a copy of
    the host's 64-bit ring-0 state running exits.S routines that end with VMCALL. */
 #include "check.h"
+#include "vmcs.h"
 
 const char bench_name[] = "vmx-tests/exits";
 const uint64_t bench_default_iterations = 1;
-
-#define PIN 0x4000
-#define PRIMARY 0x4002
-#define EXCEPTION_BITMAP 0x4004
-#define PFEC_MASK 0x4006
-#define PFEC_MATCH 0x4008
-#define EXIT_CONTROLS 0x400C
-#define ENTRY_INTERRUPTION_INFO 0x4016
-#define ENTRY_ERROR_CODE 0x4018
-#define ENTRY_INSTRUCTION_LENGTH 0x401A
-#define EXIT_INTERRUPTION_INFO 0x4404
-#define EXIT_INTERRUPTION_ERROR 0x4406
-#define IDT_VECTORING_INFO 0x4408
-#define IDT_VECTORING_ERROR 0x440A
-#define IO_BITMAP_A 0x2000
-#define IO_BITMAP_B 0x2002
-#define MSR_BITMAP 0x2004
-#define TSC_OFFSET 0x2010
-#define TSC_MULTIPLIER 0x2032
-#define SECONDARY 0x401E
-#define PLE_GAP 0x4020
-#define PLE_WINDOW 0x4022
-#define EXIT_INSTRUCTION_INFO 0x440E
-#define CR0_MASK 0x6000
-#define CR4_MASK 0x6002
-#define CR0_SHADOW 0x6004
-#define CR4_SHADOW 0x6006
-#define GUEST_RSP 0x681C
-#define GUEST_RFLAGS 0x6820
-#define GUEST_PENDING_DBG 0x6822
-#define GUEST_INTERRUPTIBILITY 0x4824
-#define GUEST_IDTR_LIMIT 0x4812
-#define GUEST_IDTR_BASE 0x6818
-#define PREEMPTION_TIMER 0x482E
 
 extern void g_cpuid(void), g_hlt(void), g_invlpg(void), g_rdtsc(void), g_to_cr3(void),
     g_from_cr3(void), g_to_cr0(void), g_to_cr4(void), g_clts(void), g_lmsw(void), g_to_cr8(void),

@@ -4,11 +4,11 @@
    on this file's own VMXON and VMCS regions (which hold no guest), phase 2 on the VMX host
    library's VMCS, whose guest (guest.S: a read, then VMCALL) can run. */
 #include "check.h"
+#include "vmcs.h"
 
 const char bench_name[] = "vmx-tests/instructions";
 const uint64_t bench_default_iterations = 1;
 
-#define VMCS_LINK_POINTER 0x2800
 #define SECONDARY_CONTROLS_ALLOWED (rdmsr(0x48B) >> 32)
 
 static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));

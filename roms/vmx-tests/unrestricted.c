@@ -6,6 +6,7 @@
    REGION by 4 KiB EPT pages; two EPT hierarchies differ only at guest-physical 0x50000.
    Then the VM-entry checks that unrestricted guest changes, from the real-mode baseline. */
 #include "check.h"
+#include "vmcs.h"
 
 const char bench_name[] = "vmx-tests/unrestricted";
 const uint64_t bench_default_iterations = 1;
@@ -17,28 +18,6 @@ const uint64_t bench_default_iterations = 1;
 #define VALUE_A 0xA11A
 #define VALUE_B 0xB22B
 #define PAGED_VALUE 0x5A5A1234u
-
-#define PRIMARY 0x4002
-#define SECONDARY 0x401E
-#define ENTRY_CONTROLS 0x4012
-#define ENTRY_INTERRUPTION_INFO 0x4016
-#define VM_FUNCTION_CONTROLS 0x2018
-#define EPTP_LIST_ADDRESS 0x2024
-#define EPT_POINTER 0x201A
-#define GUEST_EFER 0x2806
-#define GUEST_CR0 0x6800
-#define GUEST_CR3 0x6802
-#define GUEST_CR4 0x6804
-#define CR0_MASK 0x6000
-#define CR4_MASK 0x6002
-#define CR0_SHADOW 0x6004
-#define CR4_SHADOW 0x6006
-#define GUEST_RSP 0x681C
-#define GUEST_RFLAGS 0x6820
-#define CS_SELECTOR 0x0802
-#define CS_LIMIT 0x4802
-#define CS_AR 0x4816
-#define CS_BASE 0x6808
 
 #define SEC_EPT (1u << 1)
 #define SEC_UNRESTRICTED (1u << 7)
