@@ -258,8 +258,6 @@ public final class Machine {
         case stuck
     }
 
-    /// The hot loop: one instruction, then one test of the attention word and HLT. No
-    /// allocation, closure or existential call per instruction (DESIGN.md, hot path rules).
     /// The exit for a shutdown whose last fault is `last`. The CPU's chain is used only when it
     /// ends with that fault (a VMX abort shuts down without a delivery chain).
     func shutdown(_ cpu: CPU, _ last: Fault) -> MachineExit {
@@ -268,6 +266,8 @@ public final class Machine {
         return .shutdown(fault: last, chain: chain, state: CPUStateSummary(cpu))
     }
 
+    /// The hot loop: one instruction, then one test of the attention word and HLT. No
+    /// allocation, closure or existential call per instruction (DESIGN.md, hot path rules).
     /// The inner loop runs to the next deadline: `end`, the next output flush or the clock's
     /// next event, whichever comes first.
     ///
