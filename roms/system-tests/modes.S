@@ -8,6 +8,11 @@
  *   switch to TSS.RSP0 and the 16-byte alignment of the 64-bit interrupt frame (6.14.2-6.14.5),
  *   4-level paging faults, non-canonical addresses, protection keys (4.6.2), CR4.LA57 fixed in
  *   IA-32e mode;
+ * - PCIDs (4.10.1, 4.10.4.1, INVPCID in vol. 2): CR4.PCIDE, MOV CR3 with bit 63, INVPCID types
+ *   0-3, INVLPG and global pages over a software-tagged TLB. A stale translation may survive a
+ *   bit-63 CR3 load or, when global, a CR3 load; swemu keeps both (as hardware may) and QEMU TCG
+ *   flushes its whole TLB on every CR3 load, so those checks are swemu-only. Every check that an
+ *   invalidation took effect holds on any CPU;
  * - virtual-8086 mode entered by IRET with EFLAGS.VM=1 and left by interrupts and #GP, its
  *   address translation, the IOPL-sensitive instructions and the I/O permission bitmap (20.2);
  * - virtual-8086 mode extensions (CR4.VME, 20.3): CLI/STI/PUSHF/POPF/IRET on VIF, INT n
@@ -61,6 +66,12 @@
 #define CR4_LA57    0x1000
 #define CR4_PKE     0x400000
 #define PK_VA       0x40000000      /* PDPT entry 1: a 2 MiB page over physical 0 with key 1 */
+#define CR4_PGE     0x80
+#define CR4_PCIDE   0x20000
+#define PCID_V      0x80000000      /* PDPT entry 2: a 4 KiB page over frame_a or frame_b */
+#define PCID_G      0x80001000      /* the same, a global page */
+#define VAL_A       0xaaaa0001      /* first dword of frame_a */
+#define VAL_B       0xbbbb0002      /* first dword of frame_b */
 
 /* EFER = (EFER & andbits) | orbits */
 .macro SET_EFER orbits, andbits=0xffffffff
@@ -109,6 +120,32 @@
 .macro TO64 label
     ljmp $SEL_CODE64, $\label
     .code64
+.endm
+
+/* compatibility mode: MOV CR3 (in 64-bit mode) with bit 63 set to pml4 with PCID `pcid` */
+.macro CR3_KEEP pcid
+    TO64 .Lk64\@
+.Lk64\@:
+    mov $(pml4 + \pcid), %eax
+    bts $63, %rax
+    mov %rax, %cr3
+    TO32 .Lk32\@
+.Lk32\@:
+.endm
+
+/* compatibility mode: INVPCID (in 64-bit mode) of type `type` with the descriptor
+ * {PCID dword `pcid`, 0, address hi:lo} */
+.macro DO_INVPCID type, pcid, lo, hi=0
+    movl $\pcid, inv_desc
+    movl $0, inv_desc+4
+    movl $\lo, inv_desc+8
+    movl $\hi, inv_desc+12
+    TO64 .Li64\@
+.Li64\@:
+    mov $\type, %eax
+    invpcid inv_desc(%rip), %rax
+    TO32 .Li32\@
+.Li32\@:
 .endm
 
 /* 64-bit mode -> compatibility (or legacy protected) mode at `label` */
@@ -573,7 +610,7 @@ user64_int:
     xor %edx, %edx
     .byte 0x0f, 0x01, 0xef
     SET_CR cr4, 0, ~CR4_PKE
-3:
+3:  call pcid_tests
     /* leave IA-32e mode from compatibility mode (10.8.5.4) */
     SET_CR cr0, 0, ~CR0_PG
     mov $MSR_EFER, %ecx
@@ -589,6 +626,141 @@ user64_int:
     ud2
 1:  CHECK_FAULT 6, NO_ERROR, "legacy protected mode again: events through the 32-bit IDT"
     ret
+
+/* ---- PCIDs and INVPCID (compatibility mode, CR3 = pml4) --------------------------------- */
+pcid_tests:
+    mov $1, %eax
+    cpuid
+    shr $17, %ecx
+    and $1, %ecx
+    mov %ecx, %esi
+    mov $7, %eax
+    xor %ecx, %ecx
+    cpuid
+    shr $10, %ebx
+    and %esi, %ebx
+    and $1, %ebx
+    CHECK_EQ %ebx, $1, "CPUID.1:ECX.PCID and CPUID.7:EBX.INVPCID"
+    test %ebx, %ebx
+    jz 9f
+    movl $pd_pcid+3, pdpt+16
+    movl $pt_pcid+3, pd_pcid
+    movl $VAL_A, frame_a
+    movl $VAL_B, frame_b
+    movl $frame_a+3, pt_pcid
+    movl $frame_a+0x103, pt_pcid+8  /* G */
+
+    /* MOV to CR4: #GP(0) for PCIDE 0 -> 1 while CR3[11:0] != 0 */
+    mov $pml4+1, %eax
+    mov %eax, %cr3
+    TRY 1f
+    SET_CR cr4, CR4_PCIDE
+1:  mov %cr4, %ebx
+    SET_CR cr4, 0, ~CR4_PCIDE       /* undone where the write was taken */
+    CHECK_FAULT 13, 0, "CR4.PCIDE 0 -> 1 with CR3[11:0] != 0 is #GP(0)"
+    and $CR4_PCIDE, %ebx
+    CHECK_EQ %ebx, $0, "the faulting write left CR4.PCIDE clear"
+    mov $pml4, %eax
+    mov %eax, %cr3
+    TRY 1f
+    SET_CR cr4, CR4_PCIDE|CR4_PGE
+1:  CHECK_NO_FAULT "CR4.PCIDE 0 -> 1 with CR3[11:0] = 0, and CR4.PGE"
+
+    /* a stale translation under PCID 1, then INVPCID type 0 */
+    mov $pml4+1, %eax
+    mov %eax, %cr3
+    CHECK_EQ PCID_V, $VAL_A, "PCID 1: V maps frame A"
+    movl $frame_b+3, pt_pcid        /* no invalidation */
+    TRY 1f
+    TO64 2f
+2:  mov $pml4+2, %eax
+    bts $63, %rax
+    mov %rax, %cr3
+    mov %cr3, %rax
+    mov %rax, r_cr3(%rip)
+    TO32 1f
+1:  CHECK_NO_FAULT "MOV CR3 with bit 63 set and CR4.PCIDE=1 (to PCID 2)"
+    CHECK_EQ r_cr3, $pml4+2, "CR3 reads back with PCID 2"
+    CHECK_EQ r_cr3+4, $0, "CR3 bit 63 is not stored"
+    CR3_KEEP 1
+    CHECK_EQ PCID_V, $VAL_A, "back to PCID 1 with bit 63: V still reads the stale frame A # swemu-only"
+    DO_INVPCID 0, 1, PCID_V
+    CHECK_EQ PCID_V, $VAL_B, "INVPCID type 0 (PCID 1, V): V reads frame B"
+
+    /* MOV CR3 without bit 63 invalidates the new PCID's translations */
+    movl $frame_a+3, pt_pcid
+    CR3_KEEP 2
+    CR3_KEEP 1
+    CHECK_EQ PCID_V, $VAL_B, "PCID 2 -> 1 with bit 63: V still reads the stale frame B # swemu-only"
+    CR3_KEEP 2
+    mov $pml4+1, %eax
+    mov %eax, %cr3
+    CHECK_EQ PCID_V, $VAL_A, "PCID 2 -> 1 without bit 63: V reads frame A"
+
+    /* INVPCID type 1 of PCID 1 from PCID 2 */
+    movl $frame_b+3, pt_pcid
+    CR3_KEEP 2
+    CR3_KEEP 1
+    CHECK_EQ PCID_V, $VAL_A, "PCID 2 -> 1 with bit 63: V still reads the stale frame A # swemu-only"
+    CR3_KEEP 2
+    DO_INVPCID 1, 1, 0
+    CR3_KEEP 1
+    CHECK_EQ PCID_V, $VAL_B, "INVPCID type 1 (PCID 1) from PCID 2: V reads frame B under PCID 1"
+
+    /* global pages: shared by the PCIDs, kept by CR3 loads, not by INVPCID type 2 */
+    CHECK_EQ PCID_G, $VAL_A, "PCID 1: the global page G maps frame A"
+    movl $frame_b+0x103, pt_pcid+8
+    mov $pml4+2, %eax
+    mov %eax, %cr3
+    CHECK_EQ PCID_G, $VAL_A, "MOV CR3 to PCID 2 without bit 63: G still reads frame A # swemu-only"
+    DO_INVPCID 2, 0, 0
+    CHECK_EQ PCID_G, $VAL_B, "INVPCID type 2: G reads frame B"
+
+    /* INVPCID type 3: every PCID's translations but the global ones */
+    CHECK_EQ PCID_V, $VAL_B, "PCID 2: V maps frame B"
+    movl $frame_a+3, pt_pcid
+    movl $frame_a+0x103, pt_pcid+8
+    DO_INVPCID 3, 0, 0
+    CHECK_EQ PCID_V, $VAL_A, "INVPCID type 3: V reads frame A"
+    CHECK_EQ PCID_G, $VAL_B, "INVPCID type 3 keeps the global translation of G # swemu-only"
+    DO_INVPCID 2, 0, 0
+    CHECK_EQ PCID_G, $VAL_A, "INVPCID type 2: G reads frame A"
+
+    /* INVLPG: the current PCID's translation and the global one */
+    movl $frame_b+3, pt_pcid
+    movl $frame_b+0x103, pt_pcid+8
+    invlpg PCID_V
+    invlpg PCID_G
+    CHECK_EQ PCID_V, $VAL_B, "INVLPG V under PCID 2: V reads frame B"
+    CHECK_EQ PCID_G, $VAL_B, "INVLPG G: G reads frame B"
+
+    /* INVPCID #GP(0) */
+    TRY 1f
+    DO_INVPCID 4, 0, 0
+1:  CHECK_FAULT 13, 0, "INVPCID type 4 is #GP(0)"
+    TRY 1f
+    DO_INVPCID 0, 1, 0, 0x8000
+1:  CHECK_FAULT 13, 0, "INVPCID type 0 with a non-canonical address is #GP(0)"
+    TRY 1f
+    DO_INVPCID 1, 0x1001, 0
+1:  CHECK_FAULT 13, 0, "INVPCID with descriptor bits 63:12 set is #GP(0)"
+
+    mov $pml4, %eax
+    mov %eax, %cr3
+    SET_CR cr4, 0, ~(CR4_PCIDE|CR4_PGE)
+    TRY 1f
+    DO_INVPCID 0, 1, PCID_V
+1:  CHECK_FAULT 13, 0, "CR4.PCIDE=0: INVPCID type 0 with PCID 1 is #GP(0)"
+    TRY 1f
+    DO_INVPCID 1, 1, 0
+1:  CHECK_FAULT 13, 0, "CR4.PCIDE=0: INVPCID type 1 with PCID 1 is #GP(0)"
+    TRY 1f
+    DO_INVPCID 0, 0, PCID_V
+1:  CHECK_NO_FAULT "CR4.PCIDE=0: INVPCID type 0 with PCID 0"
+    movl $0, pdpt+16
+    invlpg PCID_V
+    invlpg PCID_G
+9:  ret
 
 /* ---- virtual-8086 mode ------------------------------------------------------------------- */
 v86_tests:
@@ -902,6 +1074,9 @@ swap_a: .long 0xa0a0a0a0
 swap_b: .long 0xb0b0b0b0
     .balign 8
 r_rsp: .quad 0
+r_cr3: .quad 0
+    .balign 16
+inv_desc: .space 16
 kernel_rsp: .quad 0
 sc_rcx: .quad 0
 sc_r11: .quad 0
@@ -918,6 +1093,10 @@ pdpt: .space 4096
 pd: .space 4096
 pd_pk: .space 4096
 pd32: .space 4096
+pd_pcid: .space 4096
+pt_pcid: .space 4096
+frame_a: .space 4096
+frame_b: .space 4096
 idt64: .space 4096
 tss64: .space 104
 tss_vme: .space VME_IOBASE + 1
