@@ -644,6 +644,7 @@ pcid_tests:
     and %esi, %ebx
     test $1, %ebx
     jz 9f
+    /* IA-32e mode again (10.8.5), in compatibility mode; V and G under PDPT entry 2 */
     lidt idt64_desc
     mov $CR4_PAE, %eax
     mov %eax, %cr4
