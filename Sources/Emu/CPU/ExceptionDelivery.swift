@@ -35,9 +35,7 @@ struct InterruptEvent: Equatable {
         switch source {
         case .software, .privilegedSoftware: return vector == 1 ? "INT1" : "INT 0x\(String(vector, radix: 16))"
         case .external: return vector == 2 ? "NMI" : "interrupt 0x\(String(vector, radix: 16))"
-        case .exception:
-            let code = errorCode.map { "(0x\(String($0, radix: 16)))" } ?? ""
-            return Fault(vector: vector, errorCode: errorCode).mnemonic + code
+        case .exception: return Fault(vector: vector, errorCode: errorCode).name
         }
     }
 }
@@ -88,20 +86,15 @@ extension CPU {
                     f.errorCode = (f.errorCode ?? 0) | 1
                 }
                 failed.append(event)
+                let raised = InterruptEvent(vector: f.vector, errorCode: f.errorCode, source: .exception, trap: f.trap)
                 if event.source == .exception && event.vector == 8 {
                     // A VMX guest's exception bitmap sees a fault during #DF delivery first (VMX/).
-                    if vmx.nonRoot, let outcome = vmxExceptionDuringDelivery(event, InterruptEvent(
-                        vector: f.vector, errorCode: f.errorCode, source: .exception, trap: f.trap)) { return outcome }
-                    shutdownChain = failed.map(\.name) + [InterruptEvent(vector: f.vector, errorCode: f.errorCode,
-                                                                         source: .exception, trap: false).name]
+                    if vmx.nonRoot, let outcome = vmxExceptionDuringDelivery(event, raised) { return outcome }
+                    shutdownChain = failed.map(\.name) + [f.name]
                     return .tripleFault(f)
                 }
-                let next: InterruptEvent
-                if event.source == .exception && CPU.causesDoubleFault(first: event.vector, second: f.vector) {
-                    next = InterruptEvent(vector: 8, errorCode: 0, source: .exception, trap: false)
-                } else {
-                    next = InterruptEvent(vector: f.vector, errorCode: f.errorCode, source: .exception, trap: f.trap)
-                }
+                let next = event.source == .exception && CPU.causesDoubleFault(first: event.vector, second: f.vector)
+                    ? InterruptEvent(vector: 8, errorCode: 0, source: .exception, trap: false) : raised
                 // In a VMX guest the exception bitmap may turn it into a VM exit (VMX/).
                 if vmx.nonRoot, let outcome = vmxExceptionDuringDelivery(event, next) { return outcome }
                 event = next

@@ -37,4 +37,7 @@ public struct Fault: Error, Equatable, Sendable {
                      "#NP", "#SS", "#GP", "#PF", "15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP"]
         return Int(vector) < names.count ? names[Int(vector)] : "vector \(vector)"
     }
+
+    /// The mnemonic with the error code, for reports: "#GP(0x43)", "#UD".
+    public var name: String { mnemonic + (errorCode.map { "(0x\(String($0, radix: 16)))" } ?? "") }
 }

@@ -261,8 +261,7 @@ public final class Machine {
     /// The exit for a shutdown whose last fault is `last`. The CPU's chain is used only when it
     /// ends with that fault (a VMX abort shuts down without a delivery chain).
     func shutdown(_ cpu: CPU, _ last: Fault) -> MachineExit {
-        let name = InterruptEvent(vector: last.vector, errorCode: last.errorCode, source: .exception, trap: false).name
-        let chain = cpu.shutdownChain.last == name ? cpu.shutdownChain : [name]
+        let chain = cpu.shutdownChain.last == last.name ? cpu.shutdownChain : [last.name]
         return .shutdown(fault: last, chain: chain, state: CPUStateSummary(cpu))
     }
 

@@ -49,9 +49,8 @@ public enum MachineExit: Sendable, Equatable {
         switch self {
         case .debugExit, .powerOff: return nil
         case .shutdown(let fault, let chain, let s):
-            let code = fault.errorCode.map { "(0x\(String($0, radix: 16)))" } ?? ""
             let events = chain.count > 1 ? " (\(chain.joined(separator: " -> ")))" : ""
-            return "triple fault: \(fault.mnemonic)\(code) (vector \(fault.vector)) could not be delivered\(events) at \(s)"
+            return "triple fault: \(fault.name) (vector \(fault.vector)) could not be delivered\(events) at \(s)"
         case .halted(let s):
             return "guest halted with \(s.interruptsEnabled ? "no interrupt source" : "interrupts disabled") at \(s)"
         case .cycleBudgetExhausted(let cycles, let s):
