@@ -56,11 +56,14 @@ extension CPU {
         return c
     }
 
+    /// The EPTRTA that tags combined mappings: bits 51:12 of an EPTP (SDM vol. 3, 29.4.1).
+    func eptRoot(of eptp: UInt64) -> UInt64 { eptp & physicalAddressMask & ~0xFFF }
+
     /// The current PCID: CR3[11:0] with CR4.PCIDE, else 000H (SDM vol. 3, 4.10.1).
     var currentPCID: UInt16 { cr4 & CR4.pcide.rawValue != 0 ? UInt16(truncatingIfNeeded: cr3 & 0xFFF) : 0 }
 
-    /// Records in the current set's context what its entries depend on (before that state
-    /// changes: MOV to CR3, VM entry and exit).
+    /// Records in the current set's context what its entries depend on, before that state
+    /// changes: MOV to CR3, VM entry (the host's set) and VM exit (the guest's set).
     func tlbRecordContext() {
         let k = tlb.currentSet
         let old = tlb.contexts[k]
@@ -185,15 +188,9 @@ extension CPU {
             return
         }
         let vpid = UInt16(truncatingIfNeeded: vmx.read(.virtualProcessorIdentifier))
-        let root = vmx.secondary.contains(.enableEPT) ? vmx.eptPointer & physicalAddressMask & ~0xFFF : ~0
+        let root = vmx.secondary.contains(.enableEPT) ? eptRoot(of: vmx.eptPointer) : ~0
         tlbSelect(vpid: vpid, eptRoot: root, pcid: currentPCID)
     }
-
-    /// VM exit, before host state is loaded: the guest's set records what its entries depend on.
-    func tlbSaveGuestContext() { tlbRecordContext() }
-
-    /// VM entry, before guest state is loaded: the host's set records the host's state.
-    func tlbSaveRootContext() { tlbRecordContext() }
 
     /// VM exit, after host state is loaded: back to a set of VPID 0 for the host's PCID. A guest
     /// without VPID ran on VPID 0's sets, which the VM exit invalidates; after a guest with a
@@ -237,6 +234,6 @@ extension CPU {
     func tlbSwitchedEPTP() {
         flushTLB()
         let k = tlb.currentSet
-        if tlb.contexts[k].vpid != 0 { tlb.contexts[k].eptRoot = vmx.eptPointer & physicalAddressMask & ~0xFFF }
+        if tlb.contexts[k].vpid != 0 { tlb.contexts[k].eptRoot = eptRoot(of: vmx.eptPointer) }
     }
 }

@@ -73,7 +73,7 @@ extension CPU {
     /// 26.4: control and debug registers, MSRs, segment and descriptor-table registers, RIP,
     /// RSP, RFLAGS, and the non-register state.
     func loadGuestState() {
-        tlbSaveRootContext()
+        tlbRecordContext()
         let ia32e = vmx.entryControls.contains(.ia32eModeGuest)
         cr0 = vmx.read(.guestCR0) & 0xFFFF_FFFF | 0x10
         cr3 = vmx.read(.guestCR3)

@@ -95,7 +95,7 @@ extension CPU {
             vmx.write(.guestPendingDebugExceptions, savedPendingDebugExceptions(reason))
             if !storeMSRs() { vmxAbort(1); return }
         }
-        tlbSaveGuestContext()
+        tlbRecordContext()
         vmx.nonRoot = false
         vmx.guestWaitingForSIPI = false
         vmx.guestShutdown = false

@@ -272,7 +272,7 @@ extension CPU {
         default:
             vmFail(.invalidOperandToINVEPTOrINVVPID); return
         }
-        tlbInvalidateEPT(root: type == 1 ? eptp & physicalAddressMask & ~0xFFF : nil)
+        tlbInvalidateEPT(root: type == 1 ? eptRoot(of: eptp) : nil)
         vmSucceed()
     }
 
