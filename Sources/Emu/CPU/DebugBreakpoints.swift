@@ -109,7 +109,7 @@ extension CPU {
         if resumeFlagSet {
             controlFlags &= ~RFlags.resume.rawValue
         } else if b.instruction != 0 {
-            let linear = codeMode == .long64 ? rip : (segments[1].base &+ rip) & 0xFFFF_FFFF
+            let linear = uncheckedLinearAddress(SegmentRegister.cs.rawValue, rip)
             var hits: UInt8 = 0
             for n in 0..<4 where b.instruction & (1 << n) != 0 && dr[n] == linear { hits |= 1 << n }
             if hits != 0 {

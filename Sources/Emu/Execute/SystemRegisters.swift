@@ -30,7 +30,8 @@ extension CPU {
         case .invlpg:
             try requireCPL0()
             if vmx.nonRoot { try vmxINVLPG(i) }
-            flushTLB(linear: invlpgAddress(i))
+            // INVLPG accesses no memory: no segment checks (SDM vol. 2, INVLPG).
+            flushTLB(linear: uncheckedLinearAddress(i.segment & 7, effectiveAddress(i)))
         case .invpcid: try executeInvpcid(i)
         case .wbinvd, .invd:
             try requireCPL0()
@@ -192,17 +193,6 @@ extension CPU {
         try probeWrite(i.segment, second, size: baseSize)
         try write(i.segment, offset, size: 2, UInt64(table.limit))
         try write(i.segment, second, size: baseSize, table.base & CPU.mask(baseSize))
-    }
-
-    /// The linear address INVLPG names: it accesses no memory, so no segment checks (SDM vol. 2,
-    /// INVLPG); in 64-bit mode only FS and GS have a base.
-    func invlpgAddress(_ i: Instruction) -> UInt64 {
-        let seg = i.segment & 7
-        let offset = effectiveAddress(i)
-        if codeMode == .long64 {
-            return seg >= SegmentRegister.fs.rawValue ? segments[Int(seg)].base &+ offset : offset
-        }
-        return (segments[Int(seg)].base &+ offset) & 0xFFFF_FFFF
     }
 
     /// INVPCID (SDM vol. 2): type in the register operand, a 128-bit descriptor in memory.

@@ -5,9 +5,7 @@ extension CPU {
     @inline(__always)
     func linearAddress(_ seg: UInt8, _ offset: UInt64, size: UInt8,
                        write: Bool = false) throws(Fault) -> UInt64 {
-        if codeMode == .long64 {
-            return seg >= SegmentRegister.fs.rawValue ? segments[Int(seg)].base &+ offset : offset
-        }
+        if codeMode == .long64 { return uncheckedLinearAddress(seg, offset) }
         let s = segments[Int(seg)]
         // The common case: present, writable, expand-up data. Code, read-only, expand-down and
         // null segments take checkedLinearAddress (CPU/SegmentRights.swift).
@@ -15,6 +13,17 @@ extension CPU {
         let last = offset &+ UInt64(size) &- 1
         if last > UInt64(s.limit) || last < offset { throw segmentFault(seg) }
         return (s.base &+ offset) & 0xFFFF_FFFF
+    }
+
+    /// Segment + offset -> linear address without checks, for addresses that access no memory
+    /// through the segment (INVLPG, instruction breakpoints): in 64-bit mode only FS and GS
+    /// have a base; otherwise the sum wraps at 4 GiB.
+    @inline(__always)
+    func uncheckedLinearAddress(_ seg: UInt8, _ offset: UInt64) -> UInt64 {
+        if codeMode == .long64 {
+            return seg >= SegmentRegister.fs.rawValue ? segments[Int(seg)].base &+ offset : offset
+        }
+        return (segments[Int(seg)].base &+ offset) & 0xFFFF_FFFF
     }
 
     /// #SS(0) for stack-segment accesses, #GP(0) otherwise.
