@@ -28,8 +28,10 @@ public struct CPUIDModel: Sendable {
     /// The processors of the machine (`--smp`): one package of that many single-thread cores
     /// whose APIC IDs are 0..n-1, as leaves 1, 4, 0Bh (Intel) and 8000_0008h (AMD) describe it.
     public var coresPerPackage = 1
+    /// `coresPerPackage`, at least one.
+    var cores: UInt32 { UInt32(max(coresPerPackage, 1)) }
     /// Width of the core-ID field of the APIC ID: ceil(log2(cores)).
-    var coreIDBits: UInt32 { UInt32(Int.bitWidth - (max(coresPerPackage, 1) - 1).leadingZeroBitCount) }
+    var coreIDBits: UInt32 { UInt32(UInt32.bitWidth - (cores - 1).leadingZeroBitCount) }
 
     // Features whose presence changes architectural rules (reserved bits, #UD), named as in
     // the manuals. They follow the model; the virtualisation issues switch `vmx`/`svm` on.
@@ -121,8 +123,8 @@ public struct CPUIDModel: Sendable {
             let sizes = UInt32(physicalAddressBits) | UInt32(linearAddressBits) << 8
             // AMD: IBPB (12), IBRS (14), STIBP (15), SSBD (24).
             // AMD ECX: NC (7:0) = cores - 1, ApicIdSize (15:12) = core-ID bits (APM vol. 3, E.4.7).
-            let cores = intel ? 0 : UInt32(max(coresPerPackage, 1) - 1) | coreIDBits << 12
-            return (sizes, intel ? 0 : (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), cores, 0)
+            let ecx = intel ? 0 : (cores - 1) | coreIDBits << 12
+            return (sizes, intel ? 0 : (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), ecx, 0)
         case 0x8000_001D where !intel: return amdCacheTopology(subleaf)
         case 0x8000_001E where !intel:
             // Extended APIC ID; core ID (7:0), one thread per core (15:8 = 0); node 0 of one.
@@ -134,7 +136,7 @@ public struct CPUIDModel: Sendable {
     /// Leaf 1 EBX: CLFLUSH line size 8 qwords, the logical processors of the package (Intel:
     /// the addressable IDs, a power of two; AMD: the count), the initial APIC ID.
     var leaf1EBX: UInt32 {
-        let logical = vendor == .intel ? UInt32(1) << coreIDBits : UInt32(max(coresPerPackage, 1))
+        let logical = vendor == .intel ? UInt32(1) << coreIDBits : cores
         return 8 << 8 | (logical & 0xFF) << 16 | apicID << 24
     }
 
@@ -155,7 +157,7 @@ public struct CPUIDModel: Sendable {
     var leaf1EDX: UInt32 {
         (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 12)
             | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 17) | (localAPIC ? 1 << 9 : 0)
-            | (coresPerPackage > 1 ? 1 << 28 : 0)
+            | (cores > 1 ? 1 << 28 : 0)
     }
 
     /// FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, RDSEED, ADX, SMAP.
@@ -192,7 +194,7 @@ public struct CPUIDModel: Sendable {
         d |= leaf1EDX & 0x0003_F3FF
         if svm { c |= 1 << 2 }
         if altMovCR8 { c |= 1 << 4 }
-        if coresPerPackage > 1 { c |= 1 << 1 }                    // CmpLegacy: several cores
+        if cores > 1 { c |= 1 << 1 }                              // CmpLegacy: several cores
         c |= 1 << 22                                               // TopologyExtensions
         return (signature, 0, c, d)
     }
@@ -220,7 +222,7 @@ public struct CPUIDModel: Sendable {
     /// and L1i 32 KiB 8-way, L2 512 KiB 8-way inclusive, per core; L3 16 MiB 16-way shared by
     /// the package; 64-byte lines.
     func amdCacheTopology(_ n: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
-        let sharing = UInt32(max(coresPerPackage, 1) - 1)
+        let sharing = cores - 1
         func cache(_ type: UInt32, _ level: UInt32, kib: UInt32, ways: UInt32, edx: UInt32,
                    shared: Bool = false) -> (UInt32, UInt32, UInt32, UInt32) {
             let eax = type | level << 5 | 1 << 8 | (shared ? sharing : 0) << 14
@@ -240,7 +242,7 @@ public struct CPUIDModel: Sendable {
     func topologyLeaf(_ n: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
         switch n {
         case 0: return (0, 1, 1 << 8 | n, apicID)       // SMT level
-        case 1: return (coreIDBits, UInt32(max(coresPerPackage, 1)), 2 << 8 | n, apicID)   // core level
+        case 1: return (coreIDBits, cores, 2 << 8 | n, apicID)   // core level
         default: return (0, 0, n & 0xFF, apicID)         // invalid level
         }
     }
