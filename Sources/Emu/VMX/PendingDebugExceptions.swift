@@ -36,11 +36,7 @@ extension CPU {
             try takeVMExit(.exceptionOrNMI, info)
         }
         dr[6] |= conditions
-        let outcome = deliverEvent(InterruptEvent(vector: 1, errorCode: nil, source: .exception, trap: true))
-        if case .tripleFault = outcome, vmx.nonRoot { try takeVMExit(.tripleFault) }
-        // A VM exit during delivery (exception bitmap, EPT) has been taken already.
-        if !vmx.nonRoot { throw .vmExitTaken }
-        if vmx.primary.contains(.monitorTrapFlag) { try takeVMExit(.monitorTrapFlag) }
+        try finishBoundaryDelivery(deliverEvent(InterruptEvent(vector: 1, errorCode: nil, source: .exception, trap: true)))
     }
 
     /// Inside an instruction: whether its single-step trap is due when it completes (RFLAGS.TF

@@ -70,9 +70,15 @@ extension CPU {
         setInterruptStatus(rvi: highestVirtualAPICBit(CPU.virtualIRR), svi: vector)
         memory.write(virtualAPICAddress &+ CPU.virtualPPROffset, size: 4, value: UInt64(vector & 0xF0))
         vmx.virtualInterruptPending = false
-        let outcome = deliverExternalInterrupt(vector: vector)
+        try finishBoundaryDelivery(deliverExternalInterrupt(vector: vector))
+    }
+
+    /// After an event delivered through the guest IDT at an instruction boundary: a triple
+    /// fault exits (reason 2), a VM exit during delivery (exception bitmap, EPT: 27.2.4) has been
+    /// taken already, and with "monitor trap flag" an MTF VM exit comes before the handler's
+    /// first instruction (26.5.2).
+    func finishBoundaryDelivery(_ outcome: DeliveryOutcome) throws(Fault) {
         if case .tripleFault = outcome, vmx.nonRoot { try takeVMExit(.tripleFault) }
-        // An EPT violation or misconfiguration during delivery has already exited (27.2.4).
         if !vmx.nonRoot { throw .vmExitTaken }
         if vmx.primary.contains(.monitorTrapFlag) { try takeVMExit(.monitorTrapFlag) }
     }
