@@ -22,16 +22,21 @@ extension CPU {
         }
         let page = linear >> 12
         let e = tlb.fetch[Int(page & TLB.mask)]
-        if e.tag == page {
-            let physical = e.physicalPage << 12 | (linear & 0xFFF)
-            let slot = decodeSlots + DecodeCache.slot(physical: physical)
-            // A fetch TLB entry only holds RAM pages, so the generation index is in range.
-            if slot.pointee.tag == physical | decodeTagBits
-                && slot.pointee.generation == pageGenerations[Int(truncatingIfNeeded: e.physicalPage)] {
-                return UnsafePointer(slot)
-            }
+        // A fetch TLB entry only holds RAM pages, so the generation index is in range.
+        if e.tag == page, let slot = cachedInstruction(physical: e.physicalPage << 12 | (linear & 0xFFF)) {
+            return UnsafePointer(slot)
         }
         return try fetchAndDecode(linear)
+    }
+
+    /// The decoded-instruction cache slot of `physical` if it holds a current decode of the
+    /// instruction there in this mode. `physical` must lie in RAM (its page's generation is read).
+    @inline(__always)
+    func cachedInstruction(physical: UInt64) -> UnsafeMutablePointer<DecodeCache.Entry>? {
+        let slot = decodeSlots + DecodeCache.slot(physical: physical)
+        guard slot.pointee.tag == physical | decodeTagBits,
+              slot.pointee.generation == pageGenerations[Int(truncatingIfNeeded: physical >> 12)] else { return nil }
+        return slot
     }
 
     /// Every byte of the page of `linear` lies at an offset within `limit` of a code segment at
@@ -53,12 +58,8 @@ extension CPU {
         let physicalPage = physical >> 12
         // On a page the limit cuts, every instruction comes here: reuse its decoded form.
         let cut = limited && !CPU.codePageInsideLimit(linear, base: cs.base, limit: cs.limit)
-        if cut && Int(physicalPage) < memory.pageCount {
-            let slot = decodeSlots + DecodeCache.slot(physical: physical)
-            if slot.pointee.tag == physical | decodeTagBits
-                && slot.pointee.generation == pageGenerations[Int(truncatingIfNeeded: physicalPage)] {
-                return try unlinked(slot.pointee.instruction)
-            }
+        if cut && Int(physicalPage) < memory.pageCount, let slot = cachedInstruction(physical: physical) {
+            return try unlinked(slot.pointee.instruction)
         }
         var buffer: (UInt64, UInt64) = (0, 0)
         let inPage = Int(linear & 0xFFF)
