@@ -94,10 +94,7 @@ extension CPU {
     /// 26.5.1) and the windows do not open (27.7.5, 27.7.6).
     func boundaryExitReason() -> VMExitReason? {
         if vmx.guestWaitingForSIPI { return nil }
-        if vmx.preemptionTimerExpiry != .max
-            && cycles >> UInt64(vmx.capabilities.preemptionTimerRate) >= vmx.preemptionTimerExpiry {
-            return .vmxPreemptionTimerExpired
-        }
+        if cycles >= preemptionTimerDeadline { return .vmxPreemptionTimerExpired }
         if vmx.primary.contains(.nmiWindowExiting) && !nmiBlocked && interruptShadow & 2 == 0 {
             return .nmiWindow
         }
