@@ -58,6 +58,12 @@ public final class CPU {
     public var cr8: UInt64 = 0
     public var efer: UInt64 = 0
     public var xcr0: UInt64 = 1
+    /// The x87 FPU (CPU/X87State.swift); MM0-MM7 alias its data registers.
+    public var x87 = X87State()
+    /// XMM0-XMM15, two 64-bit lanes each: XMMn bits 63:0 in slot 2n, bits 127:64 in slot 2n+1.
+    public let xmm: UnsafeMutablePointer<UInt64>
+    /// MXCSR (SDM vol. 1, 10.2.3).
+    public var mxcsr: UInt32 = 0x1F80
     /// IA32_TSC_AUX, returned by RDTSCP in ECX.
     public var tscAux: UInt64 = 0
     /// DR0-DR7 (DR4/DR5 are never stored: they alias DR6/DR7); power-up values of SDM 10.1.1.
@@ -115,6 +121,8 @@ public final class CPU {
         registers.initialize(repeating: 0, count: 32)
         segments = .allocate(capacity: 6)
         segments.initialize(repeating: SegmentCache(), count: 6)
+        xmm = .allocate(capacity: 32)
+        xmm.initialize(repeating: 0, count: 32)
         tlb = TLB()
         decodeCache = DecodeCache()
         decodeSlots = decodeCache.slots
@@ -127,6 +135,7 @@ public final class CPU {
     deinit {
         registers.deallocate()
         segments.deallocate()
+        xmm.deallocate()
         tlb.deallocate()
         decodeCache.deallocate()
         vmx.deallocate()

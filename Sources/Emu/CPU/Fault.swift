@@ -24,6 +24,7 @@ public struct Fault: Error, Equatable, Sendable {
     public static let invalidOpcode = Fault(vector: 6)               // #UD
     public static let deviceNotAvailable = Fault(vector: 7)          // #NM
     public static let x87 = Fault(vector: 16)                        // #MF
+    public static let simdFloatingPoint = Fault(vector: 19)          // #XM
     public static func generalProtection(_ code: UInt32 = 0) -> Fault { Fault(vector: 13, errorCode: code) }
     public static func stackFault(_ code: UInt32 = 0) -> Fault { Fault(vector: 12, errorCode: code) }
     public static func segmentNotPresent(_ code: UInt32) -> Fault { Fault(vector: 11, errorCode: code) }

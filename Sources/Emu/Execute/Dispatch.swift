@@ -170,6 +170,10 @@ extension CPU {
              .wbinvd, .invd, .xgetbv, .xsetbv, .rdfsbase, .rdgsbase, .wrfsbase, .wrgsbase, .rdpkru, .wrpkru,
              .clac, .stac, .monitor, .mwait, .rdpid:
             try executeSystemRegisterInstruction(i)
+        case .x87: try executeX87(i)
+        case .sse: try executeSSE(i)
+        case .fxsave, .fxrstor, .ldmxcsr, .stmxcsr, .xsave, .xrstor, .xsaveopt, .xsavec, .xsaves, .xrstors:
+            try executeStateManagement(i)
         case .vmcall, .vmlaunch, .vmresume, .vmxoff, .vmxon, .vmclear, .vmptrld, .vmptrst, .vmread, .vmwrite,
              .invept, .invvpid, .vmfunc:
             try executeVMXInstruction(i)
