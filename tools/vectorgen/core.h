@@ -15,6 +15,7 @@
 typedef uint64_t u64;
 typedef int64_t i64;
 typedef uint32_t u32;
+typedef uint16_t u16;
 typedef uint8_t u8;
 
 #ifdef __x86_64__
@@ -50,12 +51,11 @@ static u64 rndn(u64 n) { return rnd() % n; }
 struct NR { ureg r[NREG]; ureg fl; ureg rip; };
 extern void run_native(struct NR *);
 
-static struct { u64 r[16]; u64 fl, rip; long trapno; int sig; } cap;
+static struct { u64 r[16]; u64 fl, rip; long trapno; int sig; int sicode; u8 fx[512]; } cap;
 static sigjmp_buf jb;
 static u8 *data, *codep;
 
 static void handler(int sig, siginfo_t *si, void *ucv) {
-    (void)si;
     ucontext_t *uc = ucv;
     greg_t *g = uc->uc_mcontext.gregs;
 #if IS64
@@ -72,6 +72,11 @@ static void handler(int sig, siginfo_t *si, void *ucv) {
 #endif
     cap.trapno = (long)g[REG_TRAPNO];
     cap.sig = sig;
+    cap.sicode = si->si_code;
+#if IS64
+    /* the FXSAVE image of the interrupted code (the legacy area of the signal frame's XSAVE area) */
+    if (uc->uc_mcontext.fpregs) memcpy(cap.fx, uc->uc_mcontext.fpregs, sizeof cap.fx);
+#endif
     siglongjmp(jb, 1);
 }
 
