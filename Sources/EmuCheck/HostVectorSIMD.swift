@@ -60,7 +60,7 @@ public struct HostSIMDState: Sendable {
 
 /// A full SIMD/x87 state as the vectors describe it: XMM0-15, MXCSR, FCW, FSW, abridged FTW and
 /// the physical registers R0-R7.
-struct HostSIMDSnapshot: Equatable {
+public struct HostSIMDSnapshot: Equatable {
     var xmm = [UInt64](repeating: 0, count: 32)
     var mxcsr: UInt32 = 0x1F80
     var fcw: UInt16 = 0x037F
@@ -69,7 +69,7 @@ struct HostSIMDSnapshot: Equatable {
     var registers = [Float80Bits](repeating: Float80Bits(), count: 8)
 
     /// Applies the tokens of one side; `stN` is relative to the TOP after `fsw` is applied.
-    mutating func apply(_ t: HostSIMDState) {
+    public mutating func apply(_ t: HostSIMDState) {
         for (n, low, high) in t.xmm { xmm[2 * n] = low; xmm[2 * n + 1] = high }
         if let v = t.mxcsr { mxcsr = v }
         if let v = t.fcw { fcw = v }
@@ -80,9 +80,9 @@ struct HostSIMDSnapshot: Equatable {
         for (n, f) in t.stack { registers[(top + n) & 7] = f }
     }
 
-    init() {}
+    public init() {}
 
-    init(_ cpu: CPU) {
+    public init(_ cpu: CPU) {
         for i in 0..<32 { xmm[i] = cpu.xmm[i] }
         mxcsr = cpu.mxcsr
         fcw = cpu.x87.control
@@ -95,7 +95,7 @@ struct HostSIMDSnapshot: Equatable {
 
     /// Loads the state into the CPU as FXRSTOR would: the full tag word is derived from the
     /// abridged one and the register contents (SDM vol. 1, 10.5.1.1, table 10-3).
-    func load(into cpu: CPU) {
+    public func load(into cpu: CPU) {
         for i in 0..<32 { cpu.xmm[i] = xmm[i] }
         cpu.mxcsr = mxcsr
         var x = X87State()
@@ -121,7 +121,7 @@ struct HostSIMDSnapshot: Equatable {
 
     /// The differences from `expected`, described; XMM lanes of `approximate` forms may differ by
     /// the relative error RCP*/RSQRT* allow on each side (1.5 * 2^-12 each, SDM vol. 2).
-    func differences(from expected: HostSIMDSnapshot, approximate: Bool) -> [String] {
+    public func differences(from expected: HostSIMDSnapshot, approximate: Bool) -> [String] {
         var out: [String] = []
         for n in 0..<16 {
             let (al, ah, el, eh) = (xmm[2 * n], xmm[2 * n + 1], expected.xmm[2 * n], expected.xmm[2 * n + 1])

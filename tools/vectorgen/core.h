@@ -51,11 +51,12 @@ static u64 rndn(u64 n) { return rnd() % n; }
 struct NR { ureg r[NREG]; ureg fl; ureg rip; };
 extern void run_native(struct NR *);
 
-static struct { u64 r[16]; u64 fl, rip; long trapno; int sig; int sicode; u8 fx[512]; } cap;
+static struct { u64 r[16]; u64 fl, rip; long trapno; int sig; u8 fx[512]; } cap;
 static sigjmp_buf jb;
 static u8 *data, *codep;
 
 static void handler(int sig, siginfo_t *si, void *ucv) {
+    (void)si;
     ucontext_t *uc = ucv;
     greg_t *g = uc->uc_mcontext.gregs;
 #if IS64
@@ -72,7 +73,6 @@ static void handler(int sig, siginfo_t *si, void *ucv) {
 #endif
     cap.trapno = (long)g[REG_TRAPNO];
     cap.sig = sig;
-    cap.sicode = si->si_code;
 #if IS64
     /* the FXSAVE image of the interrupted code (the legacy area of the signal frame's XSAVE area) */
     if (uc->uc_mcontext.fpregs) memcpy(cap.fx, uc->uc_mcontext.fpregs, sizeof cap.fx);

@@ -57,6 +57,28 @@ import Testing
         }
     }
 
+    /// The loader and the comparer agree: every vector's input and output state, loaded into a
+    /// CPU (full tag word derived from the abridged one) and read back, is unchanged.
+    @Test func stateRoundTrip() throws {
+        guard let m = FlatMachine(memorySize: 1 << 20, mode: .long64, vendor: .amd) else {
+            Issue.record("cannot allocate guest memory")
+            return
+        }
+        for file in SIMDHostVectorTests.allFiles {
+            for form in try SIMDHostVectorTests.forms(file) {
+                for v in form.vectors.prefix(4) {
+                    var state = HostSIMDSnapshot()
+                    state.apply(v.simdIn)
+                    for side in [state, { var s = state; s.apply(v.simdOut); return s }()] {
+                        side.load(into: m.cpu)
+                        let problems = HostSIMDSnapshot(m.cpu).differences(from: side, approximate: false)
+                        #expect(problems.isEmpty, "\(file) \(form.name) line \(v.line): \(problems)")
+                    }
+                }
+            }
+        }
+    }
+
     /// With SWEMU_SIMD_VECTOR_SUMMARY set: replays every file and prints the mismatches per form
     /// (never fails).
     @Test(.enabled(if: ProcessInfo.processInfo.environment["SWEMU_SIMD_VECTOR_SUMMARY"] != nil))
