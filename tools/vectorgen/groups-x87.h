@@ -111,7 +111,7 @@ static void X(XF f) {
     memset(&mo, 0, sizeof mo);
     if (f.modrm) form(f.n, RAWB(OPB(f.op, (u8)f.modrm)), 0x8d5);
     else {
-        mo = SM(memrm(s_mk++), sea(f.ms, 1, 0), f.ms);
+        mo = SM(memrm(s_mk++), sea(1, 0), f.ms);
         form(f.n, E(4, 0, NOP_, OPB(f.op), f.digit, mo.m, 0, 0), 0x8d5);
     }
     for (int k = 0; k < nv; k++) {
@@ -306,7 +306,7 @@ static void g_x87_control(const char *dir) {
             in.s.fcw &= (u16)~un;
             in.s.fsw |= (u16)(un | 0x8080);
             in.s.x[1] = rval(VT_PS);
-            in.g.r[RBX] = sea(8, 8, 0);
+            in.g.r[RBX] = sea(8, 0);
             setrand(&in.g, in.g.r[RBX], 8);
             in.g.fl = rflags();
             svec(&in);
