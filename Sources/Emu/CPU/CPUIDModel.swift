@@ -54,6 +54,13 @@ public struct CPUIDModel: Sendable {
     public let umip = false
     public let la57 = false
     public let xsave = false
+    /// The x87 FPU (leaf 1 EDX[0]), MMX (23), FXSAVE/FXRSTOR with CR4.OSFXSR (24), SSE (25) and
+    /// SSE2 (26); AMD repeats FPU, MMX and FXSR in 8000_0001h EDX.
+    public var fpu = false
+    public var mmx = false
+    public var fxsr = false
+    public var sse = false
+    public var sse2 = false
     /// RDRAND (leaf 1 ECX[30]) and RDSEED (leaf 7 EBX[18]).
     public let rdrand = true
     public let rdseed = true
@@ -157,7 +164,8 @@ public struct CPUIDModel: Sendable {
     var leaf1EDX: UInt32 {
         (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 12)
             | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 17) | (localAPIC ? 1 << 9 : 0)
-            | (cores > 1 ? 1 << 28 : 0)
+            | (cores > 1 ? 1 << 28 : 0) | (fpu ? 1 : 0) | (mmx ? 1 << 23 : 0) | (fxsr ? 1 << 24 : 0)
+            | (sse ? 1 << 25 : 0) | (sse2 ? 1 << 26 : 0)
     }
 
     /// FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, RDSEED, ADX, SMAP.
@@ -190,8 +198,10 @@ public struct CPUIDModel: Sendable {
         // ECX: LAHF/SAHF (0), LZCNT/ABM (5), PREFETCHW (8).
         var c: UInt32 = (1 << 0) | (1 << 5) | (1 << 8)
         if vendor == .intel { return (0, 0, c, d) }
-        // AMD repeats leaf 1 EDX bits 0-17 except bits 10, 11 (SYSCALL is bit 11 here).
-        d |= leaf1EDX & 0x0003_F3FF
+        // AMD repeats leaf 1 EDX bits 0-17 except bits 10, 11 (SYSCALL is bit 11 here), MMX (23)
+        // and FXSR (24); MmxExt (22) is the SSE integer set on MMX registers.
+        d |= leaf1EDX & 0x0183_F3FF
+        if sse { d |= 1 << 22 }
         if svm { c |= 1 << 2 }
         if altMovCR8 { c |= 1 << 4 }
         if cores > 1 { c |= 1 << 1 }                              // CmpLegacy: several cores
