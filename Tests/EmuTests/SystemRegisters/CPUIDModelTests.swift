@@ -88,7 +88,8 @@ import Testing
         #expect(intel.cpuid(0).0 < 0x18)
         #expect(intel.cpuid(0xB, 0).2 == 0x100 && intel.cpuid(0xB, 1).2 == 0x201)
         #expect(intel.cpuid(0xB, 2).2 >> 8 == 0)
-        #expect(intel.cpuid(0xD) == (0, 0, 0, 0))                       // no XSAVE
+        // Leaf 0Dh: XCR0 x87 | SSE, 576-byte areas (SDM vol. 1, 13.4); leaf-0Dh tests: XSaveTests.
+        #expect(intel.cpuid(0xD) == (3, 576, 576, 0))
         // Beyond the maximum: Intel answers with the highest basic leaf, AMD with zeros.
         #expect(intel.cpuid(0x20) == intel.cpuid(0xD))
         #expect(amd.cpuid(0x20) == (0, 0, 0, 0))
