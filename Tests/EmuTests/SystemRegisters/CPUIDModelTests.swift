@@ -36,7 +36,8 @@ import Testing
                 #expect(d & 1 << UInt32(bit) != 0, "\(vendor) EDX bit \(bit)")
             }
             #expect((c & 1 << 5 != 0) == (vendor == .intel))           // VMX on the Intel model only
-            #expect(c & (1 << 0 | 1 << 9 | 1 << 19 | 1 << 20 | 1 << 26 | 1 << 27 | 1 << 28) == 0)
+            #expect(c & (1 << 0 | 1 << 9 | 1 << 19 | 1 << 20 | 1 << 27 | 1 << 28) == 0)
+            #expect(c & 1 << 26 != 0)                                  // XSAVE (OSXSAVE follows CR4)
             #expect(c & 1 << 30 != 0)                                  // RDRAND (Skylake-SP and Zen 2)
             #expect(c & (1 << 13 | 1 << 22 | 1 << 23 | 1 << 3) == (1 << 13 | 1 << 22 | 1 << 23 | 1 << 3))
             #expect(c & 1 << 17 == (vendor == .intel ? 1 << 17 : 0))   // PCID

@@ -130,7 +130,7 @@ import Testing
         m.cpu.cr4 |= 1 << 18
         #expect(m.fault([0x0F, 0x01, 0xD0]) == nil)
         #expect(m.cpu.registers[0] == 1 && m.cpu.registers[2] == 0)
-        m.cpu.registers[1] = 1
+        m.cpu.registers[1] = 2                                         // ECX = 1 is XINUSE (XSaveTests)
         #expect(m.fault([0x0F, 0x01, 0xD0]) == gp0)
         m.cpu.registers[1] = 0
         m.cpu.registers[0] = 0

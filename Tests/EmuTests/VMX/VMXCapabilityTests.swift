@@ -116,7 +116,7 @@ import Testing
         #expect(c.supports(.guestIA32PAT))
         #expect(c.supports(.postedInterruptNotificationVector))
         #expect(c.supports(.apicAccessAddress))
-        #expect(!c.supports(.xssExitingBitmap))
+        #expect(c.supports(.xssExitingBitmap))
         #expect(c.supports(.vmreadBitmapAddress))
         #expect(!c.supports(.pmlAddress))
         #expect(c.supports(.pleGap) && c.supports(.pleWindow) && c.supports(.tscMultiplier))
