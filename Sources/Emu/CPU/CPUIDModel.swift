@@ -12,9 +12,9 @@
 ///   deterministic, CPU/DigitalRandomNumberGenerator.swift); on the Intel model PCID, INVPCID
 ///   and PKU as Skylake-SP has them; on the AMD model RDPID and the LOCK MOV CR0 alias of CR8
 ///   as Zen 2 has them), the speculation controls (there is no speculation, so they are plain
-///   storage) and the invariant TSC.
-/// - clear until their issues land: FPU, MMX, FXSR, SSE*, AVX*, XSAVE/OSXSAVE (so leaf 0Dh is
-///   all zero and XCR0 cannot be written), CLFLUSH, MCE/MCA,
+///   storage), the invariant TSC and the XSAVE feature set for x87 and SSE state (XSAVE,
+///   XSAVEOPT, XSAVEC, XGETBV with ECX = 1, XSAVES; leaf 0Dh, CPU/XSaveFeatures.swift).
+/// - clear until their issues land: FPU, MMX, FXSR, SSE*, AVX*, CLFLUSH, MCE/MCA,
 ///   UMIP (SLDT/STR must check it first), LA57 (neither part has it), and the
 ///   virtualisation bits: CPUID.1:ECX.VMX and 8000_0001h:ECX.SVM stay clear until the VMX and
 ///   SVM issues set `vmx` / `svm`.
@@ -53,7 +53,13 @@ public struct CPUIDModel: Sendable {
     public let pdpe1GB = true
     public let umip = false
     public let la57 = false
-    public let xsave = false
+    /// XSAVE/XRSTOR/XGETBV/XSETBV and CR4.OSXSAVE (leaf 1 ECX[26]); XSAVEOPT, XSAVEC,
+    /// XGETBV with ECX = 1 and XSAVES/XRSTORS (leaf 0Dh subleaf 1 EAX[3:0]).
+    public var xsave = true
+    public let xsaveopt = true
+    public let xsavec = true
+    public let xgetbv1 = true
+    public let xsaves = true
     /// The x87 FPU (leaf 1 EDX[0]), MMX (23), FXSAVE/FXRSTOR with CR4.OSFXSR (24), SSE (25) and
     /// SSE2 (26); AMD repeats FPU, MMX and FXSR in 8000_0001h EDX.
     public var fpu = false
@@ -116,6 +122,7 @@ public struct CPUIDModel: Sendable {
             return monitor ? (64, 64, 3, intel ? 0x2020 : 0) : (0, 0, 0, 0)
         case 7 where subleaf == 0: return (0, leaf7EBX, leaf7ECX, leaf7EDX)
         case 0x0B where intel: return topologyLeaf(subleaf)
+        case 0x0D: return xsaveLeaf(subleaf)
         case 0x8000_0000: return (maxExtendedLeaf, intel ? 0 : name.0, intel ? 0 : name.2, intel ? 0 : name.1)
         case 0x8000_0001: return extendedFeatures
         case 0x8000_0002, 0x8000_0003, 0x8000_0004: return brandString(Int(leaf - 0x8000_0002))
@@ -128,10 +135,11 @@ public struct CPUIDModel: Sendable {
         case 0x8000_0007: return (0, 0, 0, 1 << 8)                 // invariant TSC
         case 0x8000_0008:
             let sizes = UInt32(physicalAddressBits) | UInt32(linearAddressBits) << 8
-            // AMD: IBPB (12), IBRS (14), STIBP (15), SSBD (24).
+            // AMD: RstrFpErrPtrs (2: FXSAVE/XSAVE always save and restore FOP, FIP and FDP, as
+            // swemu does), IBPB (12), IBRS (14), STIBP (15), SSBD (24).
             // AMD ECX: NC (7:0) = cores - 1, ApicIdSize (15:12) = core-ID bits (APM vol. 3, E.4.7).
             let ecx = intel ? 0 : (cores - 1) | coreIDBits << 12
-            return (sizes, intel ? 0 : (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), ecx, 0)
+            return (sizes, intel ? 0 : (1 << 2) | (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), ecx, 0)
         case 0x8000_001D where !intel: return amdCacheTopology(subleaf)
         case 0x8000_001E where !intel:
             // Extended APIC ID; core ID (7:0), one thread per core (15:8 = 0); node 0 of one.
