@@ -65,6 +65,7 @@ extension SoftFloat {
     /// returned zero-extended; NaN, infinity, unsupported and out-of-range values raise IE and
     /// give the integer indefinite 1 << (bits - 1). A denormal source raises no DE.
     public static func integer(from a: Float80Bits, bits: Int, truncate: Bool, _ env: inout FloatEnvironment) -> UInt64 {
+        let bits = bits <= 16 ? 16 : bits <= 32 ? 32 : 64
         env.roundedUp = false
         let x = Operand(extended: a)
         switch x.kind {

@@ -44,6 +44,19 @@ import Testing
             case .equal: out.conditions = 0x4000
             case .unordered: out.conditions = 0x4500
             }
+        case "fxam":
+            // C3 C2 C0 by class, C1 the sign (SDM vol. 2, FXAM); the stack is never empty here
+            let a = f80(v, 2)
+            let sign: UInt16 = a.signExponent & 0x8000 != 0 ? 0x200 : 0
+            switch SoftFloat.classify(a) {
+            case .unsupported: out.conditions = sign
+            case .nan: out.conditions = sign | 0x100
+            case .normal: out.conditions = sign | 0x400
+            case .infinity: out.conditions = sign | 0x500
+            case .zero: out.conditions = sign | 0x4000
+            case .denormal: out.conditions = sign | 0x4400
+            }
+        case "fild64": set(0, SoftFloat.float80(fromInteger: Int64(bitPattern: v.hex(2))))
         case "fld32": set(0, SoftFloat.float80(from: UInt32(truncatingIfNeeded: v.hex(2)), &env))
         case "fld64": set(0, SoftFloat.float80(from: v.hex(2), &env))
         case "fst32":
@@ -90,7 +103,7 @@ import Testing
         let isStore = v.op.hasPrefix("fst") || v.op.hasPrefix("fist")
         let unwritten = !unmasked.isDisjoint(with: .preComputation)
             || (isStore && !unmasked.isDisjoint(with: [.overflow, .underflow]))
-        let conditionMask: UInt16 = v.op.hasPrefix("fprem") || v.op.hasPrefix("fcom") || v.op.hasPrefix("fucom") ? 0x4700 : 0x0200
+        let conditionMask: UInt16 = v.op.hasPrefix("fprem") || v.op.hasPrefix("fcom") || v.op.hasPrefix("fucom") || v.op == "fxam" ? 0x4700 : 0x0200
         if !unwritten {
             if out.conditions & conditionMask != fsw & conditionMask { problems.append("conditions \(String(out.conditions, radix: 16))") }
             for i in 0..<2 where !v.isAbsent(4 + i) {
