@@ -48,11 +48,33 @@ extension CPU {
         }
     }
 
+    /// SSSE3, SSE4.1 and SSE4.2 in the 0F 38 map; SHA, AES and GFNI (C8-CF, DB-DF) are not
+    /// implemented.
     func executeSSEInteger0F38(_ i: Instruction, _ op: UInt8) throws(Fault) {
-        throw .invalidOpcode
+        switch op {
+        case 0x00: try executeShuffleBytes(i)
+        case 0x01...0x03, 0x05...0x07, 0x2B: try executePack(i, op)
+        case 0x04, 0x08...0x0B, 0x1C...0x1E, 0x28, 0x29, 0x37...0x40: try executePackedLanes38(i, op)
+        case 0x10, 0x14, 0x15: try executeBlendVariable(i, op)
+        case 0x17: try executePackedTest(i)
+        case 0x20...0x25, 0x30...0x35: try executeMoveExtend(i, op)
+        case 0x2A: try executeLoadNonTemporal(i)
+        case 0x41: try executeMinimumPosition(i)
+        default: throw .invalidOpcode
+        }
     }
 
+    /// SSSE3 PALIGNR, SSE4.1, PCLMULQDQ and SSE4.2 in the 0F 3A map; SHA1RNDS4, GFNI and
+    /// AESKEYGENASSIST (CC, CE, CF, DF) are not implemented.
     func executeSSEInteger0F3A(_ i: Instruction, _ op: UInt8) throws(Fault) {
-        throw .invalidOpcode
+        switch op {
+        case 0x0C...0x0E: try executeBlendImmediate(i, op)
+        case 0x0F: try executeAlignRight(i)
+        case 0x14...0x17: try executeExtractElement(i, op)
+        case 0x20...0x22: try executeInsertElement(i, op)
+        case 0x42: try executeMultipleSAD(i)
+        case 0x44: try executeCarrylessMultiply(i)
+        default: throw .invalidOpcode
+        }
     }
 }

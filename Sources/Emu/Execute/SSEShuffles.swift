@@ -50,19 +50,20 @@ extension CPU {
         }
     }
 
-    /// PACKSSWB, PACKUSWB, PACKSSDW (0F 63, 67, 6B) and PACKUSDW (66 0F 38 2B): the destination's
-    /// elements narrowed with saturation fill the low half of the result, the source's the high.
+    /// PACKSSWB, PACKUSWB, PACKSSDW (0F 63, 67, 6B), PACKUSDW (66 0F 38 2B) and the SSSE3
+    /// PHADD*/PHSUB* (0F 38 01-03, 05-07): each 64-bit lane of the destination, then of the
+    /// source, yields 32 bits of the result (`horizontal`), low to high.
     func executePack(_ i: Instruction, _ op: UInt8) throws(Fault) {
         if i.prefixes.contains(.operandSize) {
             try requireSSE()
             let s = try readXMMOperand(i, aligned: true)
             let d = xmmRegister(i.reg)
-            setXMMRegister(i.reg, XMMValue(low: CPU.pack(op, d.low) | CPU.pack(op, d.high) << 32,
-                                           high: CPU.pack(op, s.low) | CPU.pack(op, s.high) << 32))
+            setXMMRegister(i.reg, XMMValue(low: CPU.horizontal(op, d.low) | CPU.horizontal(op, d.high) << 32,
+                                           high: CPU.horizontal(op, s.low) | CPU.horizontal(op, s.high) << 32))
         } else {
             try requireMMXExecution()
             let s = try readMMXOperand(i)
-            setMMRegister(i.reg, CPU.pack(op, mmRegister(i.reg)) | CPU.pack(op, s) << 32)
+            setMMRegister(i.reg, CPU.horizontal(op, mmRegister(i.reg)) | CPU.horizontal(op, s) << 32)
         }
     }
 
