@@ -1,6 +1,7 @@
 /// MM0-MM7 and the MMX state rules (SDM vol. 1, 9.5 "Compatibility with x87 FPU Architecture"):
 /// MMn aliases bits 63:0 of the x87 data register Rn; executing an MMX instruction sets TOP to 0
-/// and every tag to valid, and a write to MMn sets Rn's sign and exponent bits to all ones.
+/// and every tag to valid (EMMS: empty), and a write to MMn sets Rn's sign and exponent bits to
+/// all ones.
 extension CPU {
     /// MMn; only the low 3 bits of `n` count (REX does not extend MMX register numbers).
     @inline(__always)
@@ -38,9 +39,11 @@ extension CPU {
         return try read(i.segment, effectiveAddress(i), size: 8)
     }
 
-    /// EMMS (0F 77): marks every x87 register empty (tag word FFFFh).
+    /// EMMS (0F 77): marks every x87 register empty (tag word FFFFh). Being an MMX instruction
+    /// it also sets TOP to 0 (vol. 3, 12.2 and table 12-2).
     func emms() throws(Fault) {
         try requireMMXExecution()
+        x87.status &= ~0x3800
         x87.tags = 0xFFFF
     }
 }
