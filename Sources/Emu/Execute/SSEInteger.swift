@@ -74,6 +74,7 @@ extension CPU {
         case 0x20...0x22: try executeInsertElement(i, op)
         case 0x42: try executeMultipleSAD(i)
         case 0x44: try executeCarrylessMultiply(i)
+        case 0x60...0x63: try executeStringCompare(i, op)
         default: throw .invalidOpcode
         }
     }
