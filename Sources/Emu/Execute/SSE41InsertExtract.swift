@@ -9,7 +9,7 @@ extension CPU {
         let size: UInt8
         let value: UInt64
         switch op {
-        case 0x14: size = 1; value = CPU.byte(v, imm & 15)
+        case 0x14: size = 1; value = CPU.xmmByte(v, imm & 15)
         case 0x15: size = 2; value = Lanes.word(imm & 4 == 0 ? v.low : v.high, imm)
         case 0x16 where i.prefixes.contains(.rexW): size = 8; value = imm & 1 == 0 ? v.low : v.high
         default: size = 4; value = Lanes.dword(v, imm)
@@ -28,19 +28,19 @@ extension CPU {
         switch op {
         case 0x20:
             let b = i.mod == 3 ? registers[Int(i.rm & 15)] & 0xFF : try read(i.segment, effectiveAddress(i), size: 1)
-            CPU.insert(&d, b, bits: 8, at: (imm & 15) &* 8)
+            CPU.insertField(&d, b, bits: 8, at: (imm & 15) &* 8)
         case 0x21:
             // INSERTPS: source doubleword imm8[7:6] (register) or m32, into doubleword imm8[5:4];
             // then the doublewords whose imm8[3:0] bit is set are zeroed.
             let e = i.mod == 3 ? Lanes.dword(xmmRegister(i.rm), imm >> 6) : try read(i.segment, effectiveAddress(i), size: 4)
-            CPU.insert(&d, e, bits: 32, at: ((imm >> 4) & 3) &* 32)
-            for k: UInt64 in 0..<4 where (imm >> k) & 1 != 0 { CPU.insert(&d, 0, bits: 32, at: k &* 32) }
+            CPU.insertField(&d, e, bits: 32, at: ((imm >> 4) & 3) &* 32)
+            for k: UInt64 in 0..<4 where (imm >> k) & 1 != 0 { CPU.insertField(&d, 0, bits: 32, at: k &* 32) }
         default:
             if i.prefixes.contains(.rexW) {
                 let q = try readRM(i, size: 8)
                 if imm & 1 == 0 { d.low = q } else { d.high = q }
             } else {
-                CPU.insert(&d, try readRM(i, size: 4), bits: 32, at: (imm & 3) &* 32)
+                CPU.insertField(&d, try readRM(i, size: 4), bits: 32, at: (imm & 3) &* 32)
             }
         }
         setXMMRegister(i.reg, d)
@@ -48,7 +48,7 @@ extension CPU {
 
     /// Replaces the `bits`-wide field of `v` at bit `at` (within one quadword) with `value`.
     @inline(__always)
-    static func insert(_ v: inout XMMValue, _ value: UInt64, bits: UInt64, at: UInt64) {
+    static func insertField(_ v: inout XMMValue, _ value: UInt64, bits: UInt64, at: UInt64) {
         let shift = at & 63
         let mask = (UInt64.max >> (64 &- bits)) << shift
         if at < 64 {

@@ -137,7 +137,7 @@ extension CPU {
         for j: UInt64 in 0..<8 {
             var sum: UInt64 = 0
             for k: UInt64 in 0..<4 {
-                let a = CPU.byte(d, destOffset &+ j &+ k), b = CPU.byte(s, sourceOffset &+ k)
+                let a = CPU.xmmByte(d, destOffset &+ j &+ k), b = CPU.xmmByte(s, sourceOffset &+ k)
                 sum &+= a > b ? a &- b : b &- a
             }
             if j < 4 { r.low |= sum << (j &* 16) } else { r.high |= sum << ((j &- 4) &* 16) }

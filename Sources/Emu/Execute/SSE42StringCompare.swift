@@ -15,7 +15,7 @@ extension CPU {
         let explicit = op < 0x62
         let lengthA = explicit ? CPU.explicitLength(registers[0], i, n) : CPU.implicitLength(a, words, n)
         let lengthB = explicit ? CPU.explicitLength(registers[2], i, n) : CPU.implicitLength(b, words, n)
-        let intRes1 = CPU.aggregate(a, b, imm, n: n, lengthA: lengthA, lengthB: lengthB)
+        let intRes1 = CPU.stringAggregate(a, b, imm, n: n, lengthA: lengthA, lengthB: lengthB)
         let all = (1 << n) - 1
         let intRes2: Int
         switch (imm >> 4) & 3 {
@@ -32,7 +32,7 @@ extension CPU {
             var m = XMMValue()
             let width = words ? 16 : 8
             for k in 0..<n where (intRes2 >> k) & 1 != 0 {
-                CPU.insert(&m, UInt64.max, bits: UInt64(width), at: UInt64(k * width))
+                CPU.insertField(&m, UInt64.max, bits: UInt64(width), at: UInt64(k * width))
             }
             setXMMRegister(0, m)
         }
@@ -52,14 +52,14 @@ extension CPU {
 
     /// The index of the first null element, or the element count.
     static func implicitLength(_ v: XMMValue, _ words: Bool, _ n: Int) -> Int {
-        for k in 0..<n where element(v, k, words: words, signed: false) == 0 { return k }
+        for k in 0..<n where stringElement(v, k, words: words, signed: false) == 0 { return k }
         return n
     }
 
     /// Element `k` of `v` (bytes or words, zero- or sign-extended).
     @inline(__always)
-    static func element(_ v: XMMValue, _ k: Int, words: Bool, signed: Bool) -> Int {
-        let e = words ? Lanes.word(k < 4 ? v.low : v.high, UInt64(k)) : byte(v, UInt64(k))
+    static func stringElement(_ v: XMMValue, _ k: Int, words: Bool, signed: Bool) -> Int {
+        let e = words ? Lanes.word(k < 4 ? v.low : v.high, UInt64(k)) : xmmByte(v, UInt64(k))
         if !signed { return Int(e) }
         return words ? Int(Int16(truncatingIfNeeded: e)) : Int(Int8(truncatingIfNeeded: e))
     }
@@ -67,7 +67,7 @@ extension CPU {
     /// IntRes1: bit j for text element j, from the comparisons of the valid elements (an
     /// invalid element compares false, except where table 4-7 forces true: equal each with both
     /// invalid, equal ordered with the substring element invalid).
-    static func aggregate(_ a: XMMValue, _ b: XMMValue, _ imm: UInt64, n: Int, lengthA: Int, lengthB: Int) -> Int {
+    static func stringAggregate(_ a: XMMValue, _ b: XMMValue, _ imm: UInt64, n: Int, lengthA: Int, lengthB: Int) -> Int {
         let words = imm & 1 != 0, signed = imm & 2 != 0
         var result = 0
         for j in 0..<n {
@@ -75,28 +75,28 @@ extension CPU {
             switch (imm >> 2) & 3 {
             case 0:
                 if j < lengthB {
-                    let t = element(b, j, words: words, signed: signed)
-                    for k in 0..<lengthA where element(a, k, words: words, signed: signed) == t { bit = true; break }
+                    let t = stringElement(b, j, words: words, signed: signed)
+                    for k in 0..<lengthA where stringElement(a, k, words: words, signed: signed) == t { bit = true; break }
                 }
             case 1:
                 if j < lengthB {
-                    let t = element(b, j, words: words, signed: signed)
+                    let t = stringElement(b, j, words: words, signed: signed)
                     var k = 0
                     while k + 1 < lengthA {
-                        if element(a, k, words: words, signed: signed) <= t && t <= element(a, k + 1, words: words, signed: signed) { bit = true; break }
+                        if stringElement(a, k, words: words, signed: signed) <= t && t <= stringElement(a, k + 1, words: words, signed: signed) { bit = true; break }
                         k += 2
                     }
                 }
             case 2:
                 if j < lengthA && j < lengthB {
-                    bit = element(a, j, words: words, signed: signed) == element(b, j, words: words, signed: signed)
+                    bit = stringElement(a, j, words: words, signed: signed) == stringElement(b, j, words: words, signed: signed)
                 } else {
                     bit = j >= lengthA && j >= lengthB
                 }
             default:
                 bit = true
                 for k in 0..<(n - j) where k < lengthA {
-                    if j + k >= lengthB || element(a, k, words: words, signed: signed) != element(b, j + k, words: words, signed: signed) {
+                    if j + k >= lengthB || stringElement(a, k, words: words, signed: signed) != stringElement(b, j + k, words: words, signed: signed) {
                         bit = false
                         break
                     }

@@ -11,12 +11,12 @@ extension CPU {
             try requireSSE()
             let s = try readXMMOperand(i, aligned: true)
             let d = xmmRegister(i.reg)
-            setXMMRegister(i.reg, high ? CPU.interleave(d.high, s.high, width) : CPU.interleave(d.low, s.low, width))
+            setXMMRegister(i.reg, high ? CPU.interleaveLanes(d.high, s.high, width) : CPU.interleaveLanes(d.low, s.low, width))
         } else {
             try requireMMXExecution()
             let s: UInt64
             if i.mod == 3 { s = mmRegister(i.rm) } else { s = try read(i.segment, effectiveAddress(i), size: high ? 8 : 4) }
-            let r = CPU.interleave(mmRegister(i.reg), s, width)
+            let r = CPU.interleaveLanes(mmRegister(i.reg), s, width)
             setMMRegister(i.reg, high ? r.high : r.low)
         }
     }
@@ -27,11 +27,11 @@ extension CPU {
         let s = try readXMMOperand(i, aligned: true)
         let d = xmmRegister(i.reg)
         let width = i.prefixes.contains(.operandSize) ? 8 : 4
-        setXMMRegister(i.reg, i.opcode & 0xFF == 0x15 ? CPU.interleave(d.high, s.high, width) : CPU.interleave(d.low, s.low, width))
+        setXMMRegister(i.reg, i.opcode & 0xFF == 0x15 ? CPU.interleaveLanes(d.high, s.high, width) : CPU.interleaveLanes(d.low, s.low, width))
     }
 
     /// The elements (`width` bytes) of `a` and `b` interleaved, starting with `a`'s first.
-    static func interleave(_ a: UInt64, _ b: UInt64, _ width: Int) -> XMMValue {
+    static func interleaveLanes(_ a: UInt64, _ b: UInt64, _ width: Int) -> XMMValue {
         switch width {
         case 1:
             var r = SIMD16<UInt8>()
@@ -52,23 +52,23 @@ extension CPU {
 
     /// PACKSSWB, PACKUSWB, PACKSSDW (0F 63, 67, 6B), PACKUSDW (66 0F 38 2B) and the SSSE3
     /// PHADD*/PHSUB* (0F 38 01-03, 05-07): each 64-bit lane of the destination, then of the
-    /// source, yields 32 bits of the result (`horizontal`), low to high.
+    /// source, yields 32 bits of the result (`horizontalLane`), low to high.
     func executePack(_ i: Instruction, _ op: UInt8) throws(Fault) {
         if i.prefixes.contains(.operandSize) {
             try requireSSE()
             let s = try readXMMOperand(i, aligned: true)
             let d = xmmRegister(i.reg)
-            setXMMRegister(i.reg, XMMValue(low: CPU.horizontal(op, d.low) | CPU.horizontal(op, d.high) << 32,
-                                           high: CPU.horizontal(op, s.low) | CPU.horizontal(op, s.high) << 32))
+            setXMMRegister(i.reg, XMMValue(low: CPU.horizontalLane(op, d.low) | CPU.horizontalLane(op, d.high) << 32,
+                                           high: CPU.horizontalLane(op, s.low) | CPU.horizontalLane(op, s.high) << 32))
         } else {
             try requireMMXExecution()
             let s = try readMMXOperand(i)
-            setMMRegister(i.reg, CPU.horizontal(op, mmRegister(i.reg)) | CPU.horizontal(op, s) << 32)
+            setMMRegister(i.reg, CPU.horizontalLane(op, mmRegister(i.reg)) | CPU.horizontalLane(op, s) << 32)
         }
     }
 
     /// The four words (or two doublewords) of `v` narrowed with saturation, in bits 31:0.
-    static func pack(_ op: UInt8, _ v: UInt64) -> UInt64 {
+    static func packLane(_ op: UInt8, _ v: UInt64) -> UInt64 {
         switch op {
         case 0x63:
             let w = Lanes.s16(v).clamped(lowerBound: .init(repeating: -128), upperBound: .init(repeating: 127))

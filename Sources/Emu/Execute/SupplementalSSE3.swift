@@ -44,7 +44,7 @@ extension CPU {
 
     /// PHADD*/PHSUB* of one 64-bit lane: the sums (differences) of adjacent element pairs in
     /// bits 31:0; `executePack` places the destination's pairs low and the source's high.
-    static func horizontal(_ op: UInt8, _ v: UInt64) -> UInt64 {
+    static func horizontalLane(_ op: UInt8, _ v: UInt64) -> UInt64 {
         let r: UInt32
         switch op {
         case 0x01: let w = Lanes.u16(v); r = unsafeBitCast(w.evenHalf &+ w.oddHalf, to: UInt32.self)
@@ -56,14 +56,14 @@ extension CPU {
             let s = op == 0x03 ? w.evenHalf &+ w.oddHalf : w.evenHalf &- w.oddHalf
             let c = s.clamped(lowerBound: .init(repeating: -32768), upperBound: .init(repeating: 32767))
             r = unsafeBitCast(SIMD2<Int16>(truncatingIfNeeded: c), to: UInt32.self)
-        default: return pack(op, v)
+        default: return packLane(op, v)
         }
         return UInt64(r)
     }
 
     /// Byte `k` (0-15) of `v`.
     @inline(__always)
-    static func byte(_ v: XMMValue, _ k: UInt64) -> UInt64 { Lanes.byte(k & 8 == 0 ? v.low : v.high, k) }
+    static func xmmByte(_ v: XMMValue, _ k: UInt64) -> UInt64 { Lanes.byte(k & 8 == 0 ? v.low : v.high, k) }
 
     /// PSHUFB: byte j of the result is 0 when bit 7 of source byte j is set, else the
     /// destination byte the source byte's low 4 (XMM) or 3 (MMX) bits select.
@@ -75,8 +75,8 @@ extension CPU {
             var r = XMMValue()
             for j: UInt64 in 0..<8 {
                 let lo = Lanes.byte(s.low, j), hi = Lanes.byte(s.high, j)
-                if lo & 0x80 == 0 { r.low |= CPU.byte(d, lo & 15) << (j &* 8) }
-                if hi & 0x80 == 0 { r.high |= CPU.byte(d, hi & 15) << (j &* 8) }
+                if lo & 0x80 == 0 { r.low |= CPU.xmmByte(d, lo & 15) << (j &* 8) }
+                if hi & 0x80 == 0 { r.high |= CPU.xmmByte(d, hi & 15) << (j &* 8) }
             }
             setXMMRegister(i.reg, r)
         } else {
@@ -103,7 +103,7 @@ extension CPU {
             var r = XMMValue()
             for j: UInt64 in 0..<16 {
                 let k = j &+ shift
-                let b = k < 16 ? CPU.byte(s, k) : k < 32 ? CPU.byte(d, k &- 16) : 0
+                let b = k < 16 ? CPU.xmmByte(s, k) : k < 32 ? CPU.xmmByte(d, k &- 16) : 0
                 if j < 8 { r.low |= b << (j &* 8) } else { r.high |= b << ((j &- 8) &* 8) }
             }
             setXMMRegister(i.reg, r)
