@@ -54,10 +54,11 @@ extension CPU {
         x87.registers[Int(i.reg & 7)] = Float80Bits(significand: UInt64(lo) | UInt64(hi) << 32, signExponent: 0xFFFF)
     }
 
-    /// #MF when an unmasked x87 exception is pending (FSW.ES set).
+    /// #MF when an unmasked x87 exception is pending (FSW.ES set) and CR0.NE selects native
+    /// reporting; with CR0.NE clear swemu does not model FERR# and raises nothing (vol. 1, 8.7).
     @inline(__always)
     private func takePendingX87Exception() throws(Fault) {
-        if x87.status & 0x80 != 0 { throw .x87 }
+        if x87.status & 0x80 != 0 && cr0 & CR0.ne.rawValue != 0 { throw .x87 }
     }
 
     /// The x87-to-MMX transition: TOP = 0, all tags valid (00).

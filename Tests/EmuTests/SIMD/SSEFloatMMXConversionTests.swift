@@ -68,13 +68,16 @@ private typealias S = SSEFloatHarness
     }
 
     @Test func pendingX87ExceptionFirst() throws {
-        // FSW.ES set: #MF before anything changes; CVTPI2PD from memory does not look at it.
+        // FSW.ES set with CR0.NE: #MF before anything changes; CVTPI2PD from memory does not
+        // look at it.
         let m = Self.machine([0x0F, 0x2D, 0xC1], xmm: [1: S.ps(1, 2, 0, 0)])
         m.cpu.x87.status |= 0x80
+        m.cpu.cr0 |= CR0.ne.rawValue
         #expect(throws: Fault.x87) { try m.cpu.step() }
         #expect(m.cpu.x87.top == 5)
         let d = Self.machine([0x66, 0x0F, 0x2A, 0x00], regs: [0: S.dataAddress])
         d.cpu.x87.status |= 0x80
+        d.cpu.cr0 |= CR0.ne.rawValue
         try d.cpu.step()
     }
 }
