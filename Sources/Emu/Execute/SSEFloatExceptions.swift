@@ -21,7 +21,7 @@ extension CPU {
 
     @inline(never)
     private func recordSIMDFloatingPoint(_ raised: UInt32) throws(Fault) {
-        let preComputation: UInt32 = 0x7
+        let preComputation = UInt32(FloatFlags.preComputation.rawValue)
         let unmasked = raised & ~(mxcsr >> 7) & 0x3F
         mxcsr |= unmasked & preComputation != 0 ? raised & preComputation : raised
         if unmasked != 0 {

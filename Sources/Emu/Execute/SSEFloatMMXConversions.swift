@@ -2,8 +2,10 @@
 /// CVTPD2PI and CVTTPD2PI (SDM vol. 2). They follow the MMX state rules (vol. 1, 9.5 and 11.6.7):
 /// a pending x87 exception is taken first (#MF), and the instruction moves the x87 FPU to MMX
 /// operation, TOP = 0 and every tag valid; an MMX register is the significand of the x87
-/// register of its number, whose sign and exponent a write sets to all ones. CVTPI2PD with a
-/// memory source touches no MMX register and leaves the x87 state alone (vol. 2, CVTPI2PD).
+/// register of its number, whose sign and exponent a write sets to all ones. CVTPI2PD and
+/// CVTPI2PS with a memory source touch no MMX register and leave the x87 state alone: the SDM
+/// says so on the CVTPI2PD page; its CVTPI2PS page still says every form makes the transition,
+/// but the processors do not (AMD Zen 4 in fixtures/vectors-simd/sse-fp-cvt.txt).
 extension CPU {
     /// 0F 2A without prefix (CVTPI2PS: the high quadword kept) or with 66 (CVTPI2PD).
     func executeConvertFromMMX(_ i: Instruction, double: Bool) throws(Fault) {
@@ -12,12 +14,8 @@ extension CPU {
             try takePendingX87Exception()
             source = x87.registers[Int(i.rm & 7)].significand
             enterMMXOperation()
-        } else if double {
-            source = try read(i.segment, effectiveAddress(i), size: 8)
         } else {
-            try takePendingX87Exception()
             source = try read(i.segment, effectiveAddress(i), size: 8)
-            enterMMXOperation()
         }
         let lo = Int64(Int32(truncatingIfNeeded: source))
         let hi = Int64(Int32(truncatingIfNeeded: source >> 32))
