@@ -28,6 +28,18 @@ private typealias S = SSEFloatHarness
         #expect(m.cpu.mxcsr == S.defaultMXCSR | (signaling ? S.IE : 0))
     }
 
+    @Test(arguments: [
+        (0x08, [false, false, true, false]), (0x09, [true, false, false, false]),
+        (0x0C, [true, true, false, true]), (0x0D, [false, true, true, true]),
+        (0x0F, [true, true, true, false]), (0x1D, [false, true, true, true]),
+    ] as [(UInt8, [Bool])])
+    func legacyPredicateIgnoresHighImmediateBits(imm: UInt8, lanes: [Bool]) throws {
+        // Legacy CMPPS reads imm8[2:0] only (predicates 8-31 need VEX): 0Dh is NLT, not NGE.
+        // The expected lanes are what the host CPU (AMD EPYC) returns for these operands.
+        let m = try S.run([0x0F, 0xC2, 0xC1, imm], xmm: [0: Self.first, 1: Self.second])
+        for k in 0..<4 { #expect(m.cpu.xmmRegister(0).binary32(k) == (lanes[k] ? 0xFFFF_FFFF : 0), "lane \(k)") }
+    }
+
     @Test func packedDoubleAndScalarForms() throws {
         // CMPLEPD: 1 <= 2 true, 3 <= 2 false.
         let pd = try S.run([0x66, 0x0F, 0xC2, 0xC1, 2], xmm: [0: S.pd(1, 3), 1: S.pd(2, 2)])
