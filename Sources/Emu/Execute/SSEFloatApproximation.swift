@@ -2,7 +2,8 @@
 /// (SDM vol. 2). The SDM bounds the relative error by 1.5 * 2^-12 and leaves the approximation
 /// to the implementation; swemu returns the correctly rounded reciprocal (RCP) and the
 /// reciprocal of the correctly rounded square root (RSQRT), computed by the soft-float library
-/// in round-to-nearest, whatever MXCSR says: relative error below 2^-23, the same on every host.
+/// in round-to-nearest, whatever MXCSR says: relative error about 2^-23 at most, the same on
+/// every host.
 /// Hardware returns about 12 significant bits, and different models return different bits.
 ///
 /// The special cases are the SDM's: no MXCSR flag is ever set; a denormal source is read as a

@@ -1,5 +1,5 @@
 /// CMPPS, CMPPD, CMPSS, CMPSD (predicates 0-7 of imm8[2:0]) and COMISS, COMISD, UCOMISS,
-/// UCOMISD (SDM vol. 2; vol. 1, 11.4.1.3).
+/// UCOMISD (SDM vol. 2).
 extension CPU {
     func executeCompare(_ i: Instruction) throws(Fault) {
         var env = simdFloatEnvironment

@@ -1,5 +1,5 @@
 /// The SSE/SSE2 conversions between XMM registers, general registers and memory (SDM vol. 2,
-/// CVT*; vol. 1, 11.4.1.5 and figure 11-8). Conversions to integers return the integer
+/// CVT*; vol. 1, figure 11-8). Conversions to integers return the integer
 /// indefinite (8000_0000h or 8000_0000_0000_0000h) for NaNs and out-of-range values, with IE;
 /// CVTT* truncate, the others round by MXCSR.RC. The MMX-register forms are in
 /// Execute/SSEFloatMMXConversions.swift.

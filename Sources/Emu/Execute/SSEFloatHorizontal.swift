@@ -1,5 +1,5 @@
-/// The SSE3 floating-point instructions: ADDSUBPS/PD, HADDPS/PD and HSUBPS/PD (SDM vol. 2;
-/// vol. 1, 12.4.2). Legacy forms need a 16-byte aligned memory operand.
+/// The SSE3 floating-point instructions: ADDSUBPS/PD, HADDPS/PD and HSUBPS/PD (SDM vol. 2).
+/// Legacy forms need a 16-byte aligned memory operand.
 extension CPU {
     /// 0F D0: ADDSUBPD (66), ADDSUBPS (F2): even lanes a - b, odd lanes a + b.
     func executeAddSubtract(_ i: Instruction) throws(Fault) {

@@ -1,6 +1,6 @@
 /// The SSE4.1 floating-point instructions: ROUNDPS, ROUNDPD, ROUNDSS, ROUNDSD, DPPS and DPPD
-/// (SDM vol. 2; vol. 1, 12.10.4 and 12.10.2). Legacy packed forms need a 16-byte aligned
-/// memory operand; ROUNDSS/SD read 4/8 bytes and keep the rest of the destination.
+/// (SDM vol. 2). Legacy packed forms need a 16-byte aligned memory operand; ROUNDSS/SD read
+/// 4/8 bytes and keep the rest of the destination.
 extension CPU {
     /// 66 0F 3A 08-0B ib: round to an integral value. imm8[1:0] is the rounding mode unless
     /// imm8[2] selects MXCSR.RC; imm8[3] suppresses the precision exception. Only IE (SNaN) and
