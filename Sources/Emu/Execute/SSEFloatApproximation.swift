@@ -3,8 +3,7 @@
 /// to the implementation; swemu returns the correctly rounded reciprocal (RCP) and the
 /// reciprocal of the correctly rounded square root (RSQRT), computed by the soft-float library
 /// in round-to-nearest, whatever MXCSR says: relative error about 2^-23 at most, the same on
-/// every host.
-/// Hardware returns about 12 significant bits, and different models return different bits.
+/// every host. Hardware returns about 12 significant bits, which differ between models.
 ///
 /// The special cases are the SDM's: no MXCSR flag is ever set; a denormal source is read as a
 /// zero of its sign, so ±0 and denormals give ±∞; ±∞ gives ±0 (RSQRT(-∞) is the indefinite
