@@ -103,6 +103,17 @@ private typealias S = SSEFloatHarness
         #expect(tt.cpu.xmmRegister(0) == XMMValue(low: 0xFFFF_FFFE | 3 << 32, high: 0))
     }
 
+    @Test func protectedModeForms() throws {
+        // In 32-bit code 48h is DEC EAX, not REX.W: CVTSI2SD xmm0, [eax] reads a doubleword.
+        let m = S.machine([0xF2, 0x0F, 0x2A, 0x00], regs: [0: S.dataAddress + 2], mode: .protected32)
+        _ = m.memory.load([0xF9, 0xFF, 0xFF, 0xFF, 0x12, 0x34], at: S.dataAddress + 2)
+        try m.cpu.step()
+        #expect(m.cpu.xmmRegister(0).low == S.bits(-7.0))
+        // CVTPD2DQ xmm0, [eax] needs 16-byte alignment there too.
+        let p = S.machine([0xF2, 0x0F, 0xE6, 0x00], regs: [0: S.dataAddress + 4], mode: .protected32)
+        #expect(throws: Fault.generalProtection(0)) { try p.cpu.step() }
+    }
+
     @Test func packedMemoryOperands() throws {
         // CVTPS2PD and CVTDQ2PD read 8 bytes with no alignment requirement; CVTPD2PS needs 16.
         let v = S.ps(0.5, 4, 0, 0).low

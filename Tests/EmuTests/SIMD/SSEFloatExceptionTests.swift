@@ -72,3 +72,26 @@ private typealias S = SSEFloatHarness
         #expect(throws: Fault.deviceNotAvailable) { try ts.cpu.step() }
     }
 }
+
+/// DPPS/DPPD check exceptions operation by operation (SDM vol. 2, DPPS): the multiplies, then
+/// the additions; an unmasked one leaves the destination unchanged.
+@Suite struct SSEFloatDotProductExceptionTests {
+    @Test func unmaskedOverflowInTheAddition() {
+        // Products 3e38 and 3e38 are finite; their sum overflows with OM clear: OE alone, since
+        // twice a float is exact but for its range (vol. 1, 4.9.1.4: no PE then).
+        let x: [Int: XMMValue] = [0: S.ps(3e38, 3e38, 0, 0), 1: S.ps(1, 1, 0, 0)]
+        let mxcsr = S.defaultMXCSR & ~0x400
+        let (m, f) = S.fault([0x66, 0x0F, 0x3A, 0x40, 0xC1, 0x31], xmm: x, mxcsr: mxcsr)
+        #expect(f == .simdFloatingPoint)
+        #expect(m.cpu.xmmRegister(0) == S.ps(3e38, 3e38, 0, 0))
+        #expect(m.cpu.mxcsr & 0x3F == S.OE)
+    }
+
+    @Test func invalidMultiplyMasked() throws {
+        // inf * 0 is invalid (IE): the indefinite QNaN propagates through the additions.
+        let x: [Int: XMMValue] = [0: S.pd(.infinity, 1), 1: S.pd(0, 1)]
+        let m = try S.run([0x66, 0x0F, 0x3A, 0x41, 0xC1, 0x31], xmm: x)
+        #expect(m.cpu.xmmRegister(0) == XMMValue(low: 0xFFF8_0000_0000_0000, high: 0))
+        #expect(m.cpu.mxcsr == S.defaultMXCSR | S.IE)
+    }
+}

@@ -8,8 +8,9 @@ enum SSEFloatHarness {
     static let dataAddress: UInt64 = 0x8000
 
     static func machine(_ code: [UInt8], xmm: [Int: XMMValue] = [:], mxcsr: UInt32 = defaultMXCSR,
-                        regs: [Int: UInt64] = [:], osxmmexcpt: Bool = true) -> FlatMachine {
-        let m = InstructionHarness.machine(code, regs)
+                        regs: [Int: UInt64] = [:], osxmmexcpt: Bool = true,
+                        mode: CodeMode = .long64) -> FlatMachine {
+        let m = InstructionHarness.machine(code, regs, mode: mode)
         m.cpu.cr4 |= CR4.osfxsr.rawValue | (osxmmexcpt ? CR4.osxmmexcpt.rawValue : 0)
         m.cpu.mxcsr = mxcsr
         for (n, v) in xmm { m.cpu.setXMMRegister(UInt8(n), v) }
