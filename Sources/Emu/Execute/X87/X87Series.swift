@@ -23,6 +23,13 @@ enum X87Series {
     /// integer. Reducing with it reproduces the hardware's results near multiples of pi.
     static let reductionPi: UInt128 = 0x3_243F_6A88_85A3_08D3
 
+    /// `total` plus a term too small to change its 128-bit mantissa: one unit of its last
+    /// place in the term's direction, so the rounding to 64 bits sees an inexact value on the
+    /// correct side.
+    private static func sticky(_ total: X87Wide, _ term: X87Wide) -> X87Wide {
+        total + X87Wide(negative: term.negative, exponent: total.exponent, mantissa: 1)
+    }
+
     /// Sums a series whose terms shrink: `next(term, n)` gives term n from term n - 1.
     private static func sum(first: X87Wide, _ next: (X87Wide, Int) -> X87Wide) -> X87Wide {
         var total = first
@@ -30,7 +37,8 @@ enum X87Series {
         var n = 1
         while n < 200 {
             term = next(term, n)
-            if term.isZero || term.exponent < total.exponent &- 130 { break }
+            if term.isZero { break }
+            if term.exponent < total.exponent &- 130 { return sticky(total, term) }
             total = total + term
             n += 1
         }
@@ -72,7 +80,8 @@ enum X87Series {
         for n in 1..<60 {
             power = power * u2
             let term = power / integer(2 * n + 1)
-            if term.isZero || term.exponent < total.exponent &- 130 { break }
+            if term.isZero { break }
+            if term.exponent < total.exponent &- 130 { return sticky(total, term) }
             total = total + term
         }
         return total
@@ -86,7 +95,11 @@ enum X87Series {
         for n in 1..<80 {
             power = power * s2
             let term = power / integer(2 * n + 1)
-            if term.isZero || term.exponent < total.exponent &- 130 { break }
+            if term.isZero { break }
+            if term.exponent < total.exponent &- 130 {
+                total = sticky(total, term)
+                break
+            }
             total = total + term
         }
         return total.scaled(by: 1)
@@ -120,6 +133,7 @@ enum X87Series {
     /// 2^x - 1, exact in form for small x: e^z - 1 = z + z^2/2! + ... with z = x ln 2, after
     /// taking out the integer part of x (outside the architectural domain -1 <= x <= 1).
     static func twoToXMinusOne(_ x: X87Wide) -> X87Wide {
+        if x.isZero { return x }
         if x.exponent >= 15 {
             // |x| >= 2^15: 2^x overflows, or 2^x - 1 rounds to -1.
             return x.negative ? -.one : X87Wide.one.scaled(by: 1 << 16)

@@ -19,10 +19,12 @@ private enum X87TrigOperand {
 /// the 66-bit pi of the processor (X87Series.reductionPi); FPATAN, FYL2X, FYL2XP1 and F2XM1
 /// use 128-bit constants.
 extension CPU {
+    /// Rounds a computed result. PE is set for every non-zero result, as the hardware does for
+    /// the values it computes (fixtures/x87: F2XM1(1) = 1 and F2XM1(-1) = -0.5 report PE).
     private func x87Round(_ w: X87Wide, _ flags: inout UInt16) -> Float80Bits {
         let rounding = FloatRounding(rawValue: UInt8(x87.control >> 10 & 3)) ?? .nearestEven
         let (v, f, up) = w.rounded(rounding, control: x87.control)
-        flags |= f
+        flags |= f | (w.isZero ? 0 : X87Status.precision)
         if up { x87.status |= X87Status.c1 }
         return v
     }

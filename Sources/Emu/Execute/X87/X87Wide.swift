@@ -60,8 +60,11 @@ struct X87Wide {
 
     static func / (a: X87Wide, b: X87Wide) -> X87Wide {
         if a.isZero || b.isZero { return .zero }
-        let (q, _) = b.mantissa.dividingFullWidth((high: a.mantissa >> 1, low: a.mantissa << 127))
-        return X87Wide(negative: a.negative != b.negative, exponent: a.exponent &- b.exponent, mantissa: q)
+        let (q, remainder) = b.mantissa.dividingFullWidth((high: a.mantissa >> 1, low: a.mantissa << 127))
+        var result = X87Wide(negative: a.negative != b.negative, exponent: a.exponent &- b.exponent, mantissa: q)
+        // A sticky bit: the quotient was truncated.
+        if remainder != 0 { result.mantissa |= 1 }
+        return result
     }
 
     static func + (a: X87Wide, b: X87Wide) -> X87Wide {
