@@ -22,6 +22,9 @@ public struct HostVector: Sendable {
     public var ripOut: UInt64 = 0
     public var memoryOut: [(UInt64, [UInt8])] = []
     public var exception: UInt8? = nil
+    /// XMM, MXCSR, MMX and x87 state given before and after the instruction (HostVectorSIMD.swift).
+    public var simdIn = HostSIMDState()
+    public var simdOut = HostSIMDState()
 }
 
 /// Parses the vector format documented in tools/vectorgen/README.md.
@@ -65,6 +68,11 @@ public enum HostVectorFile {
                         throw ParseError(line: lineNumber, message: "bad token \(token)")
                     }
                     let key = token[..<eq], value = token[token.index(after: eq)...]
+                    let simd = output ? v.simdOut.parse(key: key, value: value) : v.simdIn.parse(key: key, value: value)
+                    if let ok = simd {
+                        guard ok else { throw ParseError(line: lineNumber, message: "bad value \(token)") }
+                        continue
+                    }
                     if key.hasPrefix("m") {
                         guard let address = UInt64(key.dropFirst(), radix: 16), let bytes = hexBytes(value) else {
                             throw ParseError(line: lineNumber, message: "bad memory token \(token)")

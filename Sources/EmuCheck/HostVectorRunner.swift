@@ -75,6 +75,12 @@ public final class HostVectorRunner {
         // The host process always ran with IF set (a PUSHF image shows it).
         cpu.rflags = v.flagsIn | RFlags.interrupt.rawValue
         cpu.rip = form.address
+        // The host OS enables x87, MMX and SSE with native #MF and #XM reporting.
+        cpu.cr0 = (cpu.cr0 | CR0.mp.rawValue | CR0.ne.rawValue) & ~(CR0.em.rawValue | CR0.ts.rawValue)
+        cpu.cr4 |= CR4.osfxsr.rawValue | CR4.osxmmexcpt.rawValue
+        var simd = HostSIMDSnapshot()
+        simd.apply(v.simdIn)
+        simd.load(into: cpu)
 
         var raised: Fault? = nil
         do throws(Fault) {
@@ -97,11 +103,14 @@ public final class HostVectorRunner {
             if pushedRIP != v.ripOut { problems.append("pushed rip \(hex(pushedRIP)) expected \(hex(v.ripOut))") }
             return problems.isEmpty ? nil : problems.joined(separator: "; ")
         }
+        simd.apply(v.simdOut)
+        let simdProblems = HostSIMDSnapshot(cpu).differences(from: simd, approximate: form.name.contains("_approx"))
         if let expected = v.exception {
             if raised?.vector != expected {
                 problems.append("expected exception \(expected), got \(raised.map { "\($0.vector)" } ?? "none")")
             }
             if cpu.rip != v.ripOut { problems.append("rip \(hex(cpu.rip)) expected \(hex(v.ripOut))") }
+            problems += simdProblems
             return problems.isEmpty ? nil : problems.joined(separator: "; ")
         }
         if let f = raised { problems.append("unexpected exception \(f.mnemonic)") }
@@ -118,6 +127,7 @@ public final class HostVectorRunner {
         if flagDiff != 0 {
             problems.append("flags \(hex(cpu.rflags)) expected \(hex(v.flagsOut)) (differ in \(hex(flagDiff)))")
         }
+        problems += simdProblems
         var expectedData = data
         for (address, bytes) in v.memoryOut { place(bytes, at: address, in: &expectedData) }
         let actual = Array(UnsafeRawBufferPointer(start: ram, count: HostVectorRunner.dataSize))

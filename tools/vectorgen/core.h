@@ -15,6 +15,7 @@
 typedef uint64_t u64;
 typedef int64_t i64;
 typedef uint32_t u32;
+typedef uint16_t u16;
 typedef uint8_t u8;
 
 #ifdef __x86_64__
@@ -50,7 +51,7 @@ static u64 rndn(u64 n) { return rnd() % n; }
 struct NR { ureg r[NREG]; ureg fl; ureg rip; };
 extern void run_native(struct NR *);
 
-static struct { u64 r[16]; u64 fl, rip; long trapno; int sig; } cap;
+static struct { u64 r[16]; u64 fl, rip; long trapno; int sig; u8 fx[512]; } cap;
 static sigjmp_buf jb;
 static u8 *data, *codep;
 
@@ -72,6 +73,10 @@ static void handler(int sig, siginfo_t *si, void *ucv) {
 #endif
     cap.trapno = (long)g[REG_TRAPNO];
     cap.sig = sig;
+#if IS64
+    /* the FXSAVE image of the interrupted code (the legacy area of the signal frame's XSAVE area) */
+    if (uc->uc_mcontext.fpregs) memcpy(cap.fx, uc->uc_mcontext.fpregs, sizeof cap.fx);
+#endif
     siglongjmp(jb, 1);
 }
 

@@ -27,6 +27,15 @@ run_native:
 	movq 56(%rdi), %rdi
 	jmp *jmp_target(%rip)
 	.size run_native, .-run_native
+
+/* run_native_fx(struct NR *p, const void *fx): FXRSTOR64 the 16-byte aligned 512-byte image
+   at fx (x87, MMX, XMM0-15, MXCSR), then continue as run_native. */
+	.globl run_native_fx
+	.type run_native_fx,@function
+run_native_fx:
+	fxrstor64 (%rsi)
+	jmp run_native
+	.size run_native_fx, .-run_native_fx
 	.data
 	.p2align 3
 jmp_target:

@@ -429,14 +429,25 @@ static void g_muldiv(const char *dir) {
     close_group();
 }
 #include "groups2.h"
+#include "simd.h"
+#include "groups-sse.h"
+#include "groups-x87.h"
 #else
 #include "groups32.h"
 #endif
+
+static void report(void);
 
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : ".";
     setup();
 #if IS64
+    if (argc > 2 && !strcmp(argv[1], "--simd")) {
+        g_simd(argv[2]);
+        g_x87(argv[2]);
+        report();
+        return 0;
+    }
     g_alu(dir);
     g_shift(dir);
     g_muldiv(dir);
@@ -444,6 +455,11 @@ int main(int argc, char **argv) {
 #else
     g_bcd32(dir);
 #endif
+    report();
+    return 0;
+}
+
+static void report(void) {
     long tb = 0;
     for (int i = 0; i < nstats; i++) {
         printf("%-12s %5d forms %7d vectors %9ld bytes\n", stats[i].file, stats[i].forms, stats[i].vecs, stats[i].bytes);
@@ -451,5 +467,4 @@ int main(int argc, char **argv) {
     }
     printf("%-12s %5d forms %7d vectors %9ld bytes\n", "TOTAL", tforms, tvecs, tb);
     if (nwarn) printf("%d warnings\n", nwarn);
-    return 0;
 }
