@@ -45,7 +45,8 @@ extension CPU {
     /// Records the flags an operation raised and sets C1 when its result was rounded up in
     /// magnitude (SDM vol. 1, 8.1.3.1); true when the result may be written.
     func x87Finish(_ env: FloatEnvironment) -> Bool {
-        x87Signal(UInt16(env.flags.rawValue))
+        if env.roundedUp { x87.status |= X87Status.c1 }
+        return x87Signal(UInt16(env.flags.rawValue))
     }
 
     private func x87Compute(_ op: X87Operation, _ a: Float80Bits, _ b: Float80Bits,
@@ -110,8 +111,17 @@ extension CPU {
 
     func x87SquareRoot() { x87Unary { v, env in SoftFloat.sqrt(v, &env) } }
 
-    /// FRNDINT: rounds by FCW.RC to an integral value (precision control does not apply).
-    func x87RoundToIntegral() { x87Unary { v, env in SoftFloat.roundToIntegral(v, &env) } }
+    /// FRNDINT: rounds by FCW.RC to an integral value (precision control does not apply); C1
+    /// tells whether the magnitude grew.
+    func x87RoundToIntegral() {
+        x87Unary { v, env in
+            let r = SoftFloat.roundToIntegral(v, &env)
+            if env.flags.contains(.inexact) && (r.x87Exponent, r.significand) > (v.x87Exponent, v.significand) {
+                env.roundedUp = true
+            }
+            return r
+        }
+    }
 
     /// FSCALE: ST(0) = ST(0) * 2^trunc(ST(1)).
     func x87Scale() {
