@@ -90,10 +90,30 @@ extension CPU {
             return
         }
         var env = x87Environment()
-        env.flags = FloatFlags(rawValue: UInt8(source.flags & X87Status.exceptionFlags))
+        env.flags = x87SourceFlags(source)
         let r = x87Compute(X87Operation(reg), st(0), source.value, &env)
+        x87MemoryOperandFlags(&env, st(0), source.value)
         guard x87Finish(env) else { return }
         setST(0, r)
+    }
+
+    @inline(__always)
+    func x87SourceFlags(_ source: X87Source) -> FloatFlags {
+        FloatFlags(rawValue: UInt8(source.flags & X87Status.exceptionFlags))
+    }
+
+    /// The flags of an operation on a converted memory operand as the hardware reports them
+    /// (host vectors, fixtures/vectors-simd/x87-arith and x87-cmp): beside a NaN operand or an
+    /// invalid operation a denormal memory operand raises no DE; an unmasked DE stops the
+    /// instruction before it computes, so no PE, UE or OE and no C1.
+    func x87MemoryOperandFlags(_ env: inout FloatEnvironment, _ a: Float80Bits, _ b: Float80Bits) {
+        if env.flags.contains(.invalid) || X87Class(a).isNaN || X87Class(b).isNaN {
+            env.flags.remove(.denormal)
+        }
+        if env.flags.contains(.denormal) && !env.masks.contains(.denormal) {
+            env.flags.formIntersection(FloatFlags.preComputation)
+            env.roundedUp = false
+        }
     }
 
     /// A one-operand operation on ST(0) (FSQRT, FRNDINT).
@@ -114,13 +134,16 @@ extension CPU {
     /// FRNDINT: rounds by FCW.RC to an integral value (precision control does not apply); C1
     /// tells whether the magnitude grew.
     func x87RoundToIntegral() {
-        x87Unary { v, env in
-            let r = SoftFloat.roundToIntegral(v, &env)
-            if env.flags.contains(.inexact) && (r.x87Exponent, r.significand) > (v.x87Exponent, v.significand) {
-                env.roundedUp = true
-            }
-            return r
+        x87Unary { v, env in x87RoundToIntegral(v, &env) }
+    }
+
+    /// `SoftFloat.roundToIntegral` with `env.roundedUp` set when the magnitude grew.
+    func x87RoundToIntegral(_ v: Float80Bits, _ env: inout FloatEnvironment) -> Float80Bits {
+        let r = SoftFloat.roundToIntegral(v, &env)
+        if env.flags.contains(.inexact) && (r.x87Exponent, r.significand) > (v.x87Exponent, v.significand) {
+            env.roundedUp = true
         }
+        return r
     }
 
     /// FSCALE: ST(0) = ST(0) * 2^trunc(ST(1)).

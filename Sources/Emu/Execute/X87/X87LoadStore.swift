@@ -72,14 +72,15 @@ extension CPU {
     // MARK: Loads
 
     /// FLD m32/m64/m80, FILD, FBLD: push the converted source. Stack overflow when ST(7) is in
-    /// use; an unmasked IE or DE from the conversion leaves the stack alone.
+    /// use; an unmasked IE (signaling NaN) leaves the stack alone, while a denormal source is
+    /// loaded exactly even when DE is unmasked (host vectors, fixtures/vectors-simd/x87-move).
     func x87Load(_ s: X87Source) {
         x87ClearC1()
         if !stEmpty(7) {
             if x87StackFault(overflow: true) { x87Push(X87Status.indefinite) }
             return
         }
-        guard x87Signal(s.flags) else { return }
+        guard x87Raise(s.flags) || s.flags & ~x87.control & X87Status.invalid == 0 else { return }
         x87Push(s.value)
     }
 
@@ -137,7 +138,10 @@ extension CPU {
     /// integer indefinite is the most negative integer (SDM vol. 1, 4.2.1.2).
     func x87StoreInteger(_ m: X87Memory, bits: Int, truncate: Bool, pop: Bool) throws(Fault) {
         try x87StoreConverted(m, size: UInt8(bits / 8), pop: pop, indefinite: 1 << UInt64(bits - 1)) { v, env in
-            SoftFloat.integer(from: v, bits: bits, truncate: truncate, &env)
+            // A denormal source rounds to 0 or +-1 without DE, as the hardware does.
+            let r = SoftFloat.integer(from: v, bits: bits, truncate: truncate, &env)
+            env.flags.remove(.denormal)
+            return r
         }
     }
 
@@ -197,8 +201,9 @@ extension CPU {
         var digits: UInt64 = 0
         switch X87Class(v) {
         case .zero, .denormal, .normal:
-            let r = SoftFloat.roundToIntegral(v, &env)
-            flags = UInt16(env.flags.rawValue)
+            let r = x87RoundToIntegral(v, &env)
+            if env.roundedUp { x87.status |= X87Status.c1 }
+            flags = UInt16(env.flags.subtracting(.denormal).rawValue)   // no DE, as FIST
             let e = r.x87Exponent - 16383
             if r.x87Exponent == 0 || e < 0 {
                 digits = 0
@@ -254,9 +259,8 @@ extension CPU {
         setST(i, a)
     }
 
-    /// FCMOVcc ST(0), ST(i).
+    /// FCMOVcc ST(0), ST(i): C1 changes only on stack underflow (host vectors).
     func x87ConditionalMove(_ i: Int, _ condition: Bool) {
-        x87ClearC1()
         if stEmpty(0) || stEmpty(i) {
             if x87StackFault(overflow: false) { setST(0, X87Status.indefinite) }
             return
@@ -264,8 +268,10 @@ extension CPU {
         if condition { setST(0, st(i)) }
     }
 
-    /// FFREE ST(i), FFREEP ST(i) (DF C0+i: free, then pop).
+    /// FFREE ST(i), FFREEP ST(i) (DF C0+i: free, then pop). C1 is undefined in the SDM and
+    /// cleared by the hardware (host vectors).
     func x87Free(_ i: Int, pop: Bool) {
+        x87ClearC1()
         x87SetTag(physical: x87Physical(i), X87Tag.empty)
         if pop { x87Pop() }
     }
