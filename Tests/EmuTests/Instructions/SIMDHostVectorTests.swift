@@ -17,7 +17,7 @@ import Testing
 @Suite struct SIMDHostVectorTests {
     static let enabledFiles: [String] = [
         "mmx", "sse-logic", "sse-shuffle", "sse2-int", "ssse3",
-        "sse-fp-approx", "sse-fp-arith", "sse-fp-cmp", "sse-fp-cvt",
+        "sse-fp-approx", "sse-fp-arith", "sse-fp-cmp", "sse-fp-cvt", "sse41",
     ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
