@@ -160,10 +160,12 @@ extension CPU {
     }
 
     /// FPREM/FPREM1: the partial remainder of ST(0) / ST(1); C2 = 1 when the reduction is
-    /// incomplete, otherwise C0, C3, C1 = quotient bits 2, 1, 0 (SDM vol. 2, FPREM).
+    /// incomplete, otherwise C0, C3, C1 = quotient bits 2, 1, 0 (SDM vol. 2, FPREM). A NaN
+    /// result (NaN operand, invalid operation, stack underflow) clears C1 and C2 and leaves C0
+    /// and C3 as they were (host vectors, fixtures/vectors-simd/x87-arith).
     func x87PartialRemainder(nearest: Bool) {
+        x87.status &= ~(X87Status.c1 | X87Status.c2)
         if stEmpty(0) || stEmpty(1) {
-            x87SetConditionCodes(0)
             if x87StackFault(overflow: false) { setST(0, X87Status.indefinite) }
             return
         }
@@ -171,6 +173,7 @@ extension CPU {
         let (r, quotient, complete) = SoftFloat.remainder(st(0), st(1), nearest: nearest, &env)
         guard x87Finish(env) else { return }
         setST(0, r)
+        if X87Class(r).isNaN { return }
         var codes: UInt16 = 0
         if !complete {
             codes = X87Status.c2
