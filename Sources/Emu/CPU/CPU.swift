@@ -153,6 +153,13 @@ public final class CPU {
         rip = 0xFFF0
         cr0 = 0x6000_0010
         cr2 = 0; cr3 = 0; cr4 = 0; cr8 = 0; efer = 0; xcr0 = 1
+        // x87 and SSE after power-up and RESET (table 10-1): FCW 0040H, FTW 5555H (every
+        // register +0.0), the rest 0; MXCSR 1F80H, XMM registers 0. INIT keeps them (applyINIT).
+        x87 = X87State()
+        x87.control = 0x0040
+        x87.tags = 0x5555
+        mxcsr = XSaveFeatures.mxcsrInitial
+        for k in 0..<32 { xmm[k] = 0 }
         dr = CPU.debugRegistersAtReset
         systemRegisters = SystemRegisterState()
         vmx.reset()

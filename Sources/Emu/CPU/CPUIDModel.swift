@@ -12,12 +12,13 @@
 ///   deterministic, CPU/DigitalRandomNumberGenerator.swift); on the Intel model PCID, INVPCID
 ///   and PKU as Skylake-SP has them; on the AMD model RDPID and the LOCK MOV CR0 alias of CR8
 ///   as Zen 2 has them), the speculation controls (there is no speculation, so they are plain
-///   storage) and the invariant TSC.
-/// - clear until their issues land: FPU, MMX, FXSR, SSE*, AVX*, XSAVE/OSXSAVE (so leaf 0Dh is
-///   all zero and XCR0 cannot be written), CLFLUSH, MCE/MCA,
-///   UMIP (SLDT/STR must check it first), LA57 (neither part has it), and the
-///   virtualisation bits: CPUID.1:ECX.VMX and 8000_0001h:ECX.SVM stay clear until the VMX and
-///   SVM issues set `vmx` / `svm`.
+///   storage), the invariant TSC, the x87 FPU, MMX, FXSAVE/FXRSTOR, SSE, SSE2, SSE3, SSSE3,
+///   SSE4.1, SSE4.2 and PCLMULQDQ (Execute/X87, Execute/SSE*.swift, IEEE arithmetic in
+///   Float/), and the XSAVE feature set for x87 and SSE state (XSAVE, XSAVEOPT, XSAVEC, XGETBV
+///   with ECX = 1, XSAVES; leaf 0Dh, CPU/XSaveFeatures.swift).
+/// - clear: AVX* and the rest of the VEX/EVEX/XOP sets (decoded, #UD), AES-NI, SHA, SSE4a,
+///   CLFLUSH, MCE/MCA, UMIP (SLDT/STR must check it first), LA57 (neither part has it), and
+///   CPUID.8000_0001h:ECX.SVM until the SVM issue sets `svm`.
 public struct CPUIDModel: Sendable {
     public let vendor: Vendor
     /// MAXPHYADDR (CPUID 8000_0008h:EAX[7:0]).
@@ -53,7 +54,26 @@ public struct CPUIDModel: Sendable {
     public let pdpe1GB = true
     public let umip = false
     public let la57 = false
-    public let xsave = false
+    /// XSAVE/XRSTOR/XGETBV/XSETBV and CR4.OSXSAVE (leaf 1 ECX[26]); XSAVEOPT, XSAVEC,
+    /// XGETBV with ECX = 1 and XSAVES/XRSTORS (leaf 0Dh subleaf 1 EAX[3:0]).
+    public var xsave = true
+    public let xsaveopt = true
+    public let xsavec = true
+    public let xgetbv1 = true
+    public let xsaves = true
+    /// The x87 FPU (leaf 1 EDX[0]), MMX (23), FXSAVE/FXRSTOR with CR4.OSFXSR (24), SSE (25) and
+    /// SSE2 (26); AMD repeats FPU, MMX and FXSR in 8000_0001h EDX.
+    public var fpu = true
+    public var mmx = true
+    public var fxsr = true
+    public var sse = true
+    public var sse2 = true
+    /// Leaf 1 ECX: SSE3 (0), PCLMULQDQ (1), SSSE3 (9), SSE4.1 (19), SSE4.2 (20).
+    public let sse3 = true
+    public let pclmulqdq = true
+    public let ssse3 = true
+    public let sse41 = true
+    public let sse42 = true
     /// RDRAND (leaf 1 ECX[30]) and RDSEED (leaf 7 EBX[18]).
     public let rdrand = true
     public let rdseed = true
@@ -109,6 +129,7 @@ public struct CPUIDModel: Sendable {
             return monitor ? (64, 64, 3, intel ? 0x2020 : 0) : (0, 0, 0, 0)
         case 7 where subleaf == 0: return (0, leaf7EBX, leaf7ECX, leaf7EDX)
         case 0x0B where intel: return topologyLeaf(subleaf)
+        case 0x0D: return xsaveLeaf(subleaf)
         case 0x8000_0000: return (maxExtendedLeaf, intel ? 0 : name.0, intel ? 0 : name.2, intel ? 0 : name.1)
         case 0x8000_0001: return extendedFeatures
         case 0x8000_0002, 0x8000_0003, 0x8000_0004: return brandString(Int(leaf - 0x8000_0002))
@@ -121,10 +142,11 @@ public struct CPUIDModel: Sendable {
         case 0x8000_0007: return (0, 0, 0, 1 << 8)                 // invariant TSC
         case 0x8000_0008:
             let sizes = UInt32(physicalAddressBits) | UInt32(linearAddressBits) << 8
-            // AMD: IBPB (12), IBRS (14), STIBP (15), SSBD (24).
+            // AMD: RstrFpErrPtrs (2: FXSAVE/XSAVE always save and restore FOP, FIP and FDP, as
+            // swemu does), IBPB (12), IBRS (14), STIBP (15), SSBD (24).
             // AMD ECX: NC (7:0) = cores - 1, ApicIdSize (15:12) = core-ID bits (APM vol. 3, E.4.7).
             let ecx = intel ? 0 : (cores - 1) | coreIDBits << 12
-            return (sizes, intel ? 0 : (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), ecx, 0)
+            return (sizes, intel ? 0 : (1 << 2) | (1 << 12) | (1 << 14) | (1 << 15) | (1 << 24), ecx, 0)
         case 0x8000_001D where !intel: return amdCacheTopology(subleaf)
         case 0x8000_001E where !intel:
             // Extended APIC ID; core ID (7:0), one thread per core (15:8 = 0); node 0 of one.
@@ -142,8 +164,13 @@ public struct CPUIDModel: Sendable {
 
     var leaf1ECX: UInt32 {
         var c: UInt32 = (1 << 13) | (1 << 22) | (1 << 23)          // CX16, MOVBE, POPCNT
+        if sse3 { c |= 1 << 0 }
+        if pclmulqdq { c |= 1 << 1 }
         if monitor { c |= 1 << 3 }
         if vmx { c |= 1 << 5 }
+        if ssse3 { c |= 1 << 9 }
+        if sse41 { c |= 1 << 19 }
+        if sse42 { c |= 1 << 20 }
         if pcid { c |= 1 << 17 }
         if x2APIC { c |= 1 << 21 }
         if tscDeadline { c |= 1 << 24 }
@@ -157,7 +184,8 @@ public struct CPUIDModel: Sendable {
     var leaf1EDX: UInt32 {
         (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 12)
             | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 17) | (localAPIC ? 1 << 9 : 0)
-            | (cores > 1 ? 1 << 28 : 0)
+            | (cores > 1 ? 1 << 28 : 0) | (fpu ? 1 : 0) | (mmx ? 1 << 23 : 0) | (fxsr ? 1 << 24 : 0)
+            | (sse ? 1 << 25 : 0) | (sse2 ? 1 << 26 : 0)
     }
 
     /// FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, RDSEED, ADX, SMAP.
@@ -190,8 +218,10 @@ public struct CPUIDModel: Sendable {
         // ECX: LAHF/SAHF (0), LZCNT/ABM (5), PREFETCHW (8).
         var c: UInt32 = (1 << 0) | (1 << 5) | (1 << 8)
         if vendor == .intel { return (0, 0, c, d) }
-        // AMD repeats leaf 1 EDX bits 0-17 except bits 10, 11 (SYSCALL is bit 11 here).
-        d |= leaf1EDX & 0x0003_F3FF
+        // AMD repeats leaf 1 EDX bits 0-17 except bits 10, 11 (SYSCALL is bit 11 here), MMX (23)
+        // and FXSR (24); MmxExt (22) is the SSE integer set on MMX registers.
+        d |= leaf1EDX & 0x0183_F3FF
+        if sse { d |= 1 << 22 }
         if svm { c |= 1 << 2 }
         if altMovCR8 { c |= 1 << 4 }
         if cores > 1 { c |= 1 << 1 }                              // CmpLegacy: several cores

@@ -94,6 +94,8 @@ extension CPU {
         if m.fsgsbase { bits.insert(.fsgsbase) }
         if m.pcid { bits.insert(.pcide) }
         if m.xsave { bits.insert(.osxsave) }
+        if m.fxsr { bits.insert(.osfxsr) }
+        if m.sse { bits.insert(.osxmmexcpt) }
         if m.smep { bits.insert(.smep) }
         if m.smap { bits.insert(.smap) }
         if m.pku { bits.insert(.pke) }

@@ -28,6 +28,7 @@ public enum MSR {
     public static let mtrrFix4KC0000: UInt32 = 0x268
     public static let pat: UInt32 = 0x277
     public static let mtrrDefType: UInt32 = 0x2FF
+    public static let xss: UInt32 = 0xDA0
     public static let efer: UInt32 = 0xC000_0080
     public static let star: UInt32 = 0xC000_0081
     public static let lstar: UInt32 = 0xC000_0082
@@ -124,6 +125,7 @@ extension CPU {
         case MSR.mtrrDefType: return s.mtrrDefType
         case MSR.mtrrPhysBase0..<(MSR.mtrrPhysBase0 + UInt32(2 * MSR.variableMTRRCount)):
             return s.variableMTRRs[Int(index - MSR.mtrrPhysBase0)]
+        case MSR.xss where cpuidModel.xsaves: return s.xss
         case MSR.efer: return efer
         case MSR.star: return s.star
         case MSR.lstar: return s.lstar
@@ -218,6 +220,10 @@ extension CPU {
                 throw gp
             }
             systemRegisters.variableMTRRs[n] = value
+        case MSR.xss where cpuidModel.xsaves:
+            // Only supported supervisor components (CPUID.(EAX=0DH,ECX=1):EDX:ECX) may be set.
+            if value & ~XSaveFeatures.supportedXSS != 0 { throw gp }
+            systemRegisters.xss = value
         case MSR.efer: try writeEFER(value)
         case MSR.star: systemRegisters.star = value
         case MSR.lstar, MSR.cstar, MSR.kernelGSBase:

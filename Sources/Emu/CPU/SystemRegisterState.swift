@@ -31,6 +31,8 @@ public struct SystemRegisterState: Sendable, Equatable {
     public var featureControl: UInt64 = 0
     public var mcgStatus: UInt64 = 0
     public var specCtrl: UInt64 = 0
+    /// IA32_XSS (SDM vol. 1, 13.3): the supervisor state components XSAVES/XRSTORS manage.
+    public var xss: UInt64 = 0
     /// Intel MSR_PKG_CST_CONFIG_CONTROL: 0, the package C-state limit "C0/C1 (no package
     /// C-state support)", which is what swemu has; MSR_POWER_CTL: C1E off.
     public var pkgCStateConfigControl: UInt64 = 0

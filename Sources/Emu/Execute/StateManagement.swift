@@ -1,6 +1,15 @@
-/// FXSAVE/FXRSTOR, LDMXCSR/STMXCSR and the XSAVE family.
+/// FXSAVE/FXRSTOR, LDMXCSR/STMXCSR (Execute/FXSave.swift) and the XSAVE family
+/// (Execute/XSave.swift); the area layout is Execute/XSaveLayout.swift.
 extension CPU {
     func executeStateManagement(_ i: Instruction) throws(Fault) {
-        throw .invalidOpcode
+        switch i.op {
+        case .fxsave: try executeFXSave(i)
+        case .fxrstor: try executeFXRestore(i)
+        case .ldmxcsr: try executeLdmxcsr(i)
+        case .stmxcsr: try executeStmxcsr(i)
+        case .xsave, .xsaveopt, .xsavec, .xsaves: try executeXSave(i)
+        case .xrstor, .xrstors: try executeXRestore(i)
+        default: throw .invalidOpcode
+        }
     }
 }

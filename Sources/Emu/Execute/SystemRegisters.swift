@@ -225,29 +225,34 @@ extension CPU {
         registers[2] = v >> 32
     }
 
-    /// XGETBV/XSETBV (SDM vol. 2; vol. 1, 13.3). XCR0 may hold only features this CPU
-    /// implements; bit 0 (x87) is always 1; AVX needs SSE; AVX-512 state needs all three parts.
+    /// XGETBV/XSETBV (SDM vol. 2; vol. 1, 13.3, 13.6). XGETBV with ECX = 1 reads XCR0 AND
+    /// XINUSE where CPUID.(EAX=0DH,ECX=1):EAX[2] enumerates it. XCR0 may hold only components
+    /// the model supports (CPUIDModel.supportedXCR0); bit 0 (x87) is always 1; AVX needs SSE;
+    /// AVX-512 state needs all three parts.
     func executeXCR(_ i: Instruction) throws(Fault) {
         if cr4 & CR4.osxsave.rawValue == 0 { throw .invalidOpcode }
+        let n = registers[1] & 0xFFFF_FFFF
         if i.op == .xgetbv {
-            if registers[1] & 0xFFFF_FFFF != 0 { throw .generalProtection(0) }
-            registers[0] = xcr0 & 0xFFFF_FFFF
-            registers[2] = xcr0 >> 32
+            let v: UInt64
+            switch n {
+            case 0: v = xcr0
+            case 1 where cpuidModel.xgetbv1: v = xcr0 & xinuse
+            default: throw .generalProtection(0)
+            }
+            registers[0] = v & 0xFFFF_FFFF
+            registers[2] = v >> 32
             return
         }
         try requireCPL0()
         if vmx.nonRoot { try vmxSimpleExit(i) }
-        if registers[1] & 0xFFFF_FFFF != 0 { throw .generalProtection(0) }
+        if n != 0 { throw .generalProtection(0) }
         let v = (registers[2] & 0xFFFF_FFFF) << 32 | (registers[0] & 0xFFFF_FFFF)
-        if v & ~CPU.supportedXCR0 != 0 || v & 1 == 0 { throw .generalProtection(0) }
+        if v & ~cpuidModel.supportedXCR0 != 0 || v & 1 == 0 { throw .generalProtection(0) }
         if v & 0x4 != 0 && v & 0x2 == 0 { throw .generalProtection(0) }
         if v & 0xE0 != 0 && v & 0xE0 != 0xE0 { throw .generalProtection(0) }
         if v & 0xE0 != 0 && v & 0x6 != 0x6 { throw .generalProtection(0) }
         xcr0 = v
     }
-
-    /// XCR0 bits with an implementation: x87 state only, once x87 lands (no XSAVE yet).
-    static let supportedXCR0: UInt64 = 0x1
 
     func executeFSGSBase(_ i: Instruction) throws(Fault) {
         if cr4 & CR4.fsgsbase.rawValue == 0 { throw .invalidOpcode }

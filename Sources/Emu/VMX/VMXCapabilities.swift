@@ -3,9 +3,10 @@
 /// EPT, VPID, unrestricted guest, preemption timer, I/O and MSR bitmaps, TPR shadow, APIC-access
 /// and x2APIC-mode virtualization, APIC-register virtualization, virtual-interrupt delivery,
 /// posted interrupts, EPTP switching, descriptor-table exiting, VMCS shadowing, PAUSE-loop
-/// exiting, RDRAND and RDSEED exiting, TSC scaling).
+/// exiting, RDRAND and RDSEED exiting, TSC scaling, enable XSAVES/XRSTORS with the XSS-exiting
+/// bitmap, VMX/XSAVESExiting.swift).
 ///
-/// Not advertised: PML, #VE, XSAVES, SGX, PT, CET, tertiary and secondary VM-exit controls,
+/// Not advertised: PML, #VE, SGX, PT, CET, tertiary and secondary VM-exit controls,
 /// IA32_PERF_GLOBAL_CTRL loading, dual-monitor SMM treatment, 5-level EPT.
 public struct VMXCapabilities: Sendable, Equatable {
     /// VMCS revision identifier (IA32_VMX_BASIC[30:0]); "SW" in ASCII.
@@ -25,7 +26,8 @@ public struct VMXCapabilities: Sendable, Equatable {
         .virtualizeAPICAccesses, .enableEPT, .descriptorTableExiting, .enableRDTSCP,
         .virtualizeX2APICMode, .enableVPID, .wbinvdExiting, .unrestrictedGuest,
         .apicRegisterVirtualization, .virtualInterruptDelivery, .pauseLoopExiting, .rdrandExiting,
-        .enableINVPCID, .enableVMFunctions, .vmcsShadowing, .rdseedExiting, .useTSCScaling,
+        .enableINVPCID, .enableVMFunctions, .vmcsShadowing, .rdseedExiting, .enableXSAVESXRSTORS,
+        .useTSCScaling,
     ]
     public var vmExit: VMExitControls = [.saveDebugControls, .hostAddressSpaceSize,
                                          .acknowledgeInterruptOnExit, .saveIA32PAT, .loadIA32PAT,

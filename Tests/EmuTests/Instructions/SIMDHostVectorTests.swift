@@ -15,7 +15,10 @@ import Testing
 /// with its mismatch count and first mismatch) or `swift run swemu-dev vectors
 /// fixtures/vectors-simd/FILE.txt`.
 @Suite struct SIMDHostVectorTests {
-    static let enabledFiles: [String] = []
+    static let enabledFiles: [String] = [
+        "mmx", "sse-logic", "sse-shuffle", "sse2-int", "ssse3",
+        "sse-fp-approx", "sse-fp-arith", "sse-fp-cmp", "sse-fp-cvt", "sse41",
+    ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

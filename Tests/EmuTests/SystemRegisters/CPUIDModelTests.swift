@@ -36,7 +36,8 @@ import Testing
                 #expect(d & 1 << UInt32(bit) != 0, "\(vendor) EDX bit \(bit)")
             }
             #expect((c & 1 << 5 != 0) == (vendor == .intel))           // VMX on the Intel model only
-            #expect(c & (1 << 0 | 1 << 9 | 1 << 19 | 1 << 20 | 1 << 26 | 1 << 27 | 1 << 28) == 0)
+            #expect(c & (1 << 0 | 1 << 9 | 1 << 19 | 1 << 20 | 1 << 27 | 1 << 28) == 0)
+            #expect(c & 1 << 26 != 0)                                  // XSAVE (OSXSAVE follows CR4)
             #expect(c & 1 << 30 != 0)                                  // RDRAND (Skylake-SP and Zen 2)
             #expect(c & (1 << 13 | 1 << 22 | 1 << 23 | 1 << 3) == (1 << 13 | 1 << 22 | 1 << 23 | 1 << 3))
             #expect(c & 1 << 17 == (vendor == .intel ? 1 << 17 : 0))   // PCID
@@ -88,7 +89,8 @@ import Testing
         #expect(intel.cpuid(0).0 < 0x18)
         #expect(intel.cpuid(0xB, 0).2 == 0x100 && intel.cpuid(0xB, 1).2 == 0x201)
         #expect(intel.cpuid(0xB, 2).2 >> 8 == 0)
-        #expect(intel.cpuid(0xD) == (0, 0, 0, 0))                       // no XSAVE
+        // Leaf 0Dh: XCR0 x87 | SSE, 576-byte areas (SDM vol. 1, 13.4); leaf-0Dh tests: XSaveTests.
+        #expect(intel.cpuid(0xD) == (3, 576, 576, 0))
         // Beyond the maximum: Intel answers with the highest basic leaf, AMD with zeros.
         #expect(intel.cpuid(0x20) == intel.cpuid(0xD))
         #expect(amd.cpuid(0x20) == (0, 0, 0, 0))

@@ -127,19 +127,19 @@ import Testing
         m.cpu.registers[1] = 0
         #expect(m.fault([0x0F, 0x01, 0xD0]) == ud)                     // xgetbv
         #expect(m.fault([0x0F, 0x01, 0xD1]) == ud)                     // xsetbv
-        // CR4.OSXSAVE is reserved while XSAVE is not offered; set it directly to check the rules.
         m.cpu.cr4 |= 1 << 18
         #expect(m.fault([0x0F, 0x01, 0xD0]) == nil)
         #expect(m.cpu.registers[0] == 1 && m.cpu.registers[2] == 0)
-        m.cpu.registers[1] = 1
+        m.cpu.registers[1] = 2                                         // ECX = 1 is XINUSE (XSaveTests)
         #expect(m.fault([0x0F, 0x01, 0xD0]) == gp0)
         m.cpu.registers[1] = 0
         m.cpu.registers[0] = 0
         #expect(m.fault([0x0F, 0x01, 0xD1]) == gp0)                    // bit 0 must be 1
+        m.cpu.registers[0] = 0x7
+        #expect(m.fault([0x0F, 0x01, 0xD1]) == gp0)                    // AVX state not supported
         m.cpu.registers[0] = 0x3
-        #expect(m.fault([0x0F, 0x01, 0xD1]) == gp0)                    // SSE state not implemented
-        m.cpu.registers[0] = 0x1
         #expect(m.fault([0x0F, 0x01, 0xD1]) == nil)
+        #expect(m.cpu.xcr0 == 3)
         m.cpu.enterUserMode()
         #expect(m.fault([0x0F, 0x01, 0xD1]) == gp0)
     }
