@@ -29,8 +29,8 @@ import Testing
         for vendor in [Vendor.intel, .amd] {
             let m = systemMachine(.long64, vendor: vendor)
             let (_, b, c, d) = m.cpuid(1)
-            let simd: UInt32 = 1 << 0 | 1 << 23 | 1 << 24 | 1 << 25 | 1 << 26
-            #expect(d & simd == simd)                                  // FPU, MMX, FXSR, SSE, SSE2
+            let simd: UInt32 = 1 << 0 | 1 << 19 | 1 << 23 | 1 << 24 | 1 << 25 | 1 << 26
+            #expect(d & simd == simd)                                  // FPU, CLFSH, MMX, FXSR, SSE, SSE2
             #expect(d & (1 << 9) == 0)                                 // no local APIC device yet
             for bit in [1, 2, 3, 4, 5, 6, 8, 11, 12, 13, 15, 16, 17] {  // VME DE PSE TSC MSR PAE CX8 SEP MTRR PGE CMOV PAT PSE36
                 #expect(d & 1 << UInt32(bit) != 0, "\(vendor) EDX bit \(bit)")
@@ -51,7 +51,8 @@ import Testing
         let intel = systemMachine(.long64)
         let (_, b, c, d) = intel.cpuid(7)
         let ebx: UInt32 = 1 << 0 | 1 << 3 | 1 << 7 | 1 << 8 | 1 << 9 | 1 << 10 | 1 << 18 | 1 << 19 | 1 << 20
-        #expect(b == ebx)                                              // RDSEED; no AVX2, no CLFLUSHOPT
+            | 1 << 23 | 1 << 24
+        #expect(b == ebx)                                              // RDSEED, CLFLUSHOPT, CLWB; no AVX2
         #expect(c == 1 << 3)                                           // PKU; OSPKE while CR4.PKE = 0
         #expect(d == 1 << 26 | 1 << 27 | 1 << 29 | 1 << 31)
         let e1 = intel.cpuid(0x8000_0001)
