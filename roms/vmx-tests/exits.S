@@ -8,7 +8,7 @@
     .globl g_lmsw, g_to_cr8, g_from_cr8, g_to_dr7, g_from_dr0, g_out_imm, g_in_dx, g_in_dx_word
     .globl g_rep_outsb, g_rdmsr, g_wrmsr, g_ud2, g_read, g_nops, guest_vectors
     .globl g_rdrand_flags, g_rdrand, g_rdseed_cx, g_rdrand_r9d, g_pause_loop, g_pause_loop_pause
-    .globl g_pause_spaced, g_pause_spaced_pause
+    .globl g_pause_spaced, g_pause_spaced_pause, g_xsaves, g_xrstors
 g_cpuid:     cpuid
              vmcall
 g_hlt:       hlt
@@ -105,3 +105,13 @@ vector_common:
     mov (%rsp), %rbx
     mov 8(%rsp), %rcx
     vmcall
+/* XSAVES / XRSTORS at RBX with EDX:EAX all ones; RAX stays FFFFFFFFH unless an exception
+   handler reports its vector there. */
+g_xsaves:    mov $-1, %eax
+             mov $-1, %edx
+             xsaves (%rbx)
+             vmcall
+g_xrstors:   mov $-1, %eax
+             mov $-1, %edx
+             xrstors (%rbx)
+             vmcall

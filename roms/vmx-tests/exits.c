@@ -15,7 +15,7 @@ extern void g_cpuid(void), g_hlt(void), g_invlpg(void), g_rdtsc(void), g_to_cr3(
     g_in_dx_word(void), g_rep_outsb(void), g_rdmsr(void), g_wrmsr(void), g_ud2(void),
     g_read(void), g_nops(void), guest_vectors(void), g_rdrand_flags(void), g_rdrand(void),
     g_rdseed_cx(void), g_rdrand_r9d(void), g_pause_loop(void), g_pause_loop_pause(void),
-    g_pause_spaced(void), g_pause_spaced_pause(void);
+    g_pause_spaced(void), g_pause_spaced_pause(void), g_xsaves(void), g_xrstors(void);
 
 static uint8_t io_a[4096] __attribute__((aligned(4096)));
 static uint8_t io_b[4096] __attribute__((aligned(4096)));
@@ -24,6 +24,7 @@ static uint64_t guest_idt[512] __attribute__((aligned(4096)));
 static struct guest_regs g;
 static uint64_t guest_rsp, primary0, pin0, exit0, primary_allowed, pin_allowed, exit_allowed, secondary_allowed;
 static uint8_t out_bytes[2] = { 'o', 'k' };
+static uint8_t xsave_area[1024] __attribute__((aligned(64)));
 
 static uint64_t pa(const void *p) { return (uint64_t)(uintptr_t)p; }
 
@@ -429,6 +430,34 @@ uint64_t bench_run(uint64_t iterations) {
         }
         vmwrite(TSC_OFFSET, 0);
         vmwrite(TSC_MULTIPLIER, 1ULL << 48);
+    }
+    /* "Enable XSAVES/XRSTORS" (secondary bit 20; 25.3): without it XSAVES and XRSTORS are #UD in
+       the guest; with it they run, and exit (reasons 63, 64) only if EDX:EAX AND IA32_XSS AND
+       the XSS-exiting bitmap is nonzero. IA32_XSS is 0 here (its RESET value; swemu supports no
+       supervisor component, so it is always 0 there), so even an all-ones bitmap causes no exit.
+       The guest has CR4.OSXSAVE and the host's XCR0 (x87); EDX:EAX is all ones. */
+    uint32_t leafd1[4];
+    cpuid(0xD, 1, leafd1);
+    if ((leaf1[2] >> 26 & 1) && (leafd1[0] >> 3 & 1)) {
+        uint64_t cr4 = vmread(GUEST_CR4);
+        vmwrite(GUEST_CR4, cr4 | 1 << 18);
+        if (secondary(0, 0)) {
+            reason = run(g_xsaves, pa(xsave_area), 0);
+            check("XSAVES without enable XSAVES/XRSTORS: #UD in the guest", reason == 18 && g.rax == 6, reason == 18 ? g.rax : reason);
+            reason = run(g_xrstors, pa(xsave_area), 0);
+            check("XRSTORS without enable XSAVES/XRSTORS: #UD in the guest", reason == 18 && g.rax == 6, reason == 18 ? g.rax : reason);
+        }
+        if (secondary(0, 1 << 20)) {
+            vmwrite(XSS_EXITING_BITMAP, ~0ULL);
+            reason = run(g_xsaves, pa(xsave_area), 0);
+            uint64_t xcomp = *(volatile uint64_t *)(xsave_area + 520);
+            check("XSAVES with the control and IA32_XSS = 0: runs, no exit whatever the bitmap", reason == 18 && g.rax == ~0U, reason == 18 ? g.rax : reason);
+            check("XSAVES in the guest: compacted format (XCOMP_BV[63])", xcomp >> 63 == 1, xcomp);
+            reason = run(g_xrstors, pa(xsave_area), 0);
+            check("XRSTORS with the control and IA32_XSS = 0: runs, no exit", reason == 18 && g.rax == ~0U, reason == 18 ? g.rax : reason);
+            vmwrite(XSS_EXITING_BITMAP, 0);
+        }
+        vmwrite(GUEST_CR4, cr4);
     }
     vmwrite(SECONDARY, 0);
     primary(0);

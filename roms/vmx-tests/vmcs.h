@@ -18,6 +18,7 @@
 #define VM_FUNCTION_CONTROLS     0x2018
 #define EPT_POINTER              0x201A
 #define EPTP_LIST_ADDRESS        0x2024
+#define XSS_EXITING_BITMAP       0x202C
 #define TSC_MULTIPLIER           0x2032
 #define VMCS_LINK_POINTER        0x2800
 #define GUEST_EFER               0x2806

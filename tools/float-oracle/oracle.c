@@ -265,15 +265,15 @@ static f80 gen_f80_second(f80 a, int scale)
 
 static uint16_t gen_fcw(void)
 {
-    static const uint16_t pcs[] = {0, 2, 3, 3};
-    uint16_t cw = 0x0040 | (uint16_t)(pcs[rnd() % 4] << 8) | (uint16_t)((rnd() % 4) << 10);
+    static const uint16_t pcs[] = {0, 1, 2, 3, 3, 3};
+    uint16_t cw = 0x0040 | (uint16_t)(pcs[rnd() % 6] << 8) | (uint16_t)((rnd() % 4) << 10);
     if (chance(5)) cw |= rnd() & 0x3F;
     else cw |= 0x3F;
     return cw;
 }
 
 typedef void (*x87_fn)(const f80 *, const f80 *, uint16_t, fsave_area *, void *);
-enum x87_kind { X2, X2SCALE, X1, XLOAD32, XLOAD64, XSTORE };
+enum x87_kind { X2, X2SCALE, X1, XLOAD32, XLOAD64, XLOADINT, XSTORE };
 enum x87_result { R_ST0, R_ST01, R_NONE, R_MEM };
 typedef struct { const char *name; x87_fn fn; enum x87_kind kind; enum x87_result res; int membits; } x87_op;
 
@@ -294,6 +294,7 @@ static void run_x87(FILE *out, const x87_op *op, int count)
         uint16_t cw = gen_fcw();
         if (op->kind == XLOAD32) a = (f80){gen_float(F32), 0};
         if (op->kind == XLOAD64) a = (f80){gen_float(F64), 0};
+        if (op->kind == XLOADINT) a = (f80){gen_int(64), 0};
         if (op->kind == X2) b = gen_f80_second(a, 0);
         if (op->kind == X2SCALE) b = gen_f80_second(a, 1);
         fsave_area s;
@@ -304,7 +305,7 @@ static void run_x87(FILE *out, const x87_op *op, int count)
         memcpy(&fsw, s.b + 4, 2);
         fprintf(out, "%s %04x ", op->name, cw);
         if (op->kind == XLOAD32) fprintf(out, "%08llx", (unsigned long long)a.sig);
-        else if (op->kind == XLOAD64) fprintf(out, "%016llx", (unsigned long long)a.sig);
+        else if (op->kind == XLOAD64 || op->kind == XLOADINT) fprintf(out, "%016llx", (unsigned long long)a.sig);
         else print_f80(out, (const uint8_t *)&a);
         fprintf(out, " ");
         if (op->kind == X2 || op->kind == X2SCALE) print_f80(out, (const uint8_t *)&b);
@@ -330,9 +331,11 @@ static const x87_op x87_arith[] = {
 };
 static const x87_op x87_compare[] = {
     {"fcom", op_fcom, X2, R_NONE, 0}, {"fucom", op_fucom, X2, R_NONE, 0},
+    {"fxam", op_fxam, X1, R_NONE, 0},
 };
 static const x87_op x87_convert[] = {
     {"fld32", op_fld32, XLOAD32, R_ST0, 0},   {"fld64", op_fld64, XLOAD64, R_ST0, 0},
+    {"fild64", op_fild64, XLOADINT, R_ST0, 0},
     {"fst32", op_fst32, XSTORE, R_MEM, 32},   {"fst64", op_fst64, XSTORE, R_MEM, 64},
     {"fist16", op_fist16, XSTORE, R_MEM, 16}, {"fist32", op_fist32, XSTORE, R_MEM, 32},
     {"fist64", op_fist64, XSTORE, R_MEM, 64}, {"fisttp16", op_fisttp16, XSTORE, R_MEM, 16},
@@ -379,11 +382,11 @@ int main(int argc, char **argv)
     sa.sa_flags = SA_SIGINFO | SA_NODEFER;
     sigaction(SIGFPE, &sa, NULL);
     const char *dir = argv[1];
-    sse_file(dir, "sse-arith", sse_arith, COUNT(sse_arith), 2000);
+    sse_file(dir, "sse-arith", sse_arith, COUNT(sse_arith), 3000);
     sse_file(dir, "sse-compare", sse_compare, COUNT(sse_compare), 1000);
-    sse_file(dir, "sse-convert", sse_convert, COUNT(sse_convert), 1000);
+    sse_file(dir, "sse-convert", sse_convert, COUNT(sse_convert), 1500);
     sse_file(dir, "sse-round", sse_round, COUNT(sse_round), 2000);
-    x87_file(dir, "x87-arith", x87_arith, COUNT(x87_arith), 2000);
+    x87_file(dir, "x87-arith", x87_arith, COUNT(x87_arith), 3000);
     x87_file(dir, "x87-compare", x87_compare, COUNT(x87_compare), 1000);
     x87_file(dir, "x87-convert", x87_convert, COUNT(x87_convert), 1000);
     x87_file(dir, "x87-special", x87_special, COUNT(x87_special), 2000);

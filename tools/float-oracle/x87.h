@@ -39,6 +39,7 @@ X87_BINARY(op_fprem1, "fprem1")
 X87_UNARY(op_fsqrt, "fsqrt")
 X87_UNARY(op_frndint, "frndint")
 X87_UNARY(op_fxtract, "fxtract")
+X87_UNARY(op_fxam, "fxam")
 
 /* FLD m32/m64: the operand is the low bits of a.sig. */
 static void op_fld32(const f80 *a, const f80 *b, uint16_t cw, fsave_area *s, void *m)
@@ -56,6 +57,16 @@ static void op_fld64(const f80 *a, const f80 *b, uint16_t cw, fsave_area *s, voi
     (void)m;
     uint64_t v = a->sig;
     __asm__ volatile("fninit\n\tfldcw %[cw]\n\tfldl %[v]\n\tfnsave %[s]"
+                     : [s] "=m"(*s) : [v] "m"(v), [cw] "m"(cw));
+}
+
+/* FILD m64: the operand is a.sig. */
+static void op_fild64(const f80 *a, const f80 *b, uint16_t cw, fsave_area *s, void *m)
+{
+    (void)b;
+    (void)m;
+    uint64_t v = a->sig;
+    __asm__ volatile("fninit\n\tfldcw %[cw]\n\tfildll %[v]\n\tfnsave %[s]"
                      : [s] "=m"(*s) : [v] "m"(v), [cw] "m"(cw));
 }
 

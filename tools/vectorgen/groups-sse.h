@@ -35,7 +35,7 @@ static void sf_vectors(const SF *f, SOp *rg, SOp *rmo, int nv) {
         if (rg) sput(&in, rg, rval(f->vr));
         sput(&in, rmo, rval(f->vm));
         if (f->rdi) {
-            u64 ea = sea(f->rdi, f->rdi, 0) + rndn(2) * (1 + rndn(15));
+            u64 ea = sea(f->rdi, 0) + rndn(2) * (1 + rndn(15));
             in.g.r[RDI] = ea;
             setrand(&in.g, ea, f->rdi);
         }
@@ -64,7 +64,7 @@ static void S(SF f) {
     }
     if (!f.ms) return;
     for (int mis = 0; mis < (f.al ? 2 : 1); mis++) {
-        u64 ea = f.al ? sea(f.ms, f.al, mis) : sea(f.ms, 1, 0);
+        u64 ea = f.al ? sea(f.al, mis) : sea(1, 0);
         SOp mo = SM(memrm(s_mk++), ea, f.ms);
         s_mmview = f.rk >= 0 && rg.k == S_MM;
         snprintf(nm, sizeof nm, "%s_mem%s", f.n, mis ? "_misaligned" : "");
@@ -136,7 +136,7 @@ static void g_sse_move(const char *dir) {
     S((SF){.n = "movddup", .pfx = 0xf2, O2(0x12), XS(8), .vr = VT_RAW, .vm = VT_PD, .nv = 16});
     /* LDMXCSR / STMXCSR: a reserved bit (beyond MXCSR_MASK) set in the source is #GP */
     {
-        SOp mo = SM(memrm(s_mk++), sea(4, 4, 0), 4);
+        SOp mo = SM(memrm(s_mk++), sea(4, 0), 4);
         s_mmview = 0;
         form("ldmxcsr_m32", SE(0, 0, OPB(0x0f, 0xae), 2, mo.m, -1), 0x8d5);
         for (int k = 0; k < 40; k++) {
@@ -149,7 +149,7 @@ static void g_sse_move(const char *dir) {
             in.g.fl = rflags();
             svec(&in);
         }
-        SOp m2 = SM(memrm(s_mk++), sea(4, 4, 0), 4);
+        SOp m2 = SM(memrm(s_mk++), sea(4, 0), 4);
         form("stmxcsr_m32", SE(0, 0, OPB(0x0f, 0xae), 3, m2.m, -1), 0x8d5);
         for (int k = 0; k < 20; k++) {
             SIn in; sinit(&in);
@@ -170,7 +170,7 @@ static void g_sse_move(const char *dir) {
         form(ud[i].n, RAWB(ud[i].b, ud[i].len), 0x8d5);
         for (int k = 0; k < 3; k++) {
             SIn in; sinit(&in);
-            in.g.r[RBX] = sea(16, 16, 0);
+            in.g.r[RBX] = sea(16, 0);
             setrand(&in.g, in.g.r[RBX], 16);
             in.s.x[0] = rval(VT_RAW);
             in.s.x[1] = rval(VT_RAW);

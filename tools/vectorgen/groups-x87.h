@@ -111,7 +111,7 @@ static void X(XF f) {
     memset(&mo, 0, sizeof mo);
     if (f.modrm) form(f.n, RAWB(OPB(f.op, (u8)f.modrm)), 0x8d5);
     else {
-        mo = SM(memrm(s_mk++), sea(f.ms, 1, 0), f.ms);
+        mo = SM(memrm(s_mk++), sea(1, 0), f.ms);
         form(f.n, E(4, 0, NOP_, OPB(f.op), f.digit, mo.m, 0, 0), 0x8d5);
     }
     for (int k = 0; k < nv; k++) {
@@ -249,7 +249,14 @@ static void g_x87_control(const char *dir) {
     XM("fnstsw_m16", 0xdd, 7, 2, MV_RAW, 0, .nv = 20);
     XM("fnstcw_m16", 0xd9, 7, 2, MV_RAW, 0, .nv = 20);
     XM("fldcw_m16", 0xd9, 5, 2, MV_CW, 0, .nv = 60);
-    X((XF){.n = "fwait", .op = 0x9b, .modrm = 0x90, .nv = 10}); /* FWAIT; NOP: no pending exception */
+    s_mmview = 0;
+    form("fwait", RAWB(OPB(0x9b)), 0x8d5);
+    for (int k = 0; k < 10; k++) {
+        SIn in; sinit(&in);
+        x87_state(&in, (int)rndn(9), k);
+        in.g.fl = rflags();
+        svec(&in);
+    }
     /* FLDENV (28-byte protected-mode format) and FRSTOR (108 bytes): tag words are recomputed
        into the abridged form, so any tag word content is allowed */
     for (int fr = 0; fr < 2; fr++) {
@@ -279,21 +286,91 @@ static void g_x87_control(const char *dir) {
             svec(&in);
         }
     }
-    /* a pending unmasked exception (FSW.ES set): waiting instructions raise #MF first, the
-       non-waiting control instructions do not */
-    static const struct { const char *n; u8 a, b; } pe[] = {
-        {"fwait_pending", 0x9b, 0x90}, {"fadd_st0_st1_pending", 0xd8, 0xc1}, {"fld1_pending", 0xd9, 0xe8},
-        {"fnclex_pending", 0xdb, 0xe2}, {"fninit_pending", 0xdb, 0xe3}, {"fnstsw_ax_pending", 0xdf, 0xe0},
-        {"fxch_st1_pending", 0xd9, 0xc9}, {"fnop_pending", 0xd9, 0xd0}};
+    /* a pending unmasked exception (FSW.ES set): waiting x87 instructions and MMX instructions
+       (including EMMS and CVTPI2PS from an MMX register) raise #MF first; the non-waiting control
+       instructions and SSE instructions do not */
+    static const struct { const char *n; u8 b[4]; int len; } pe[] = {
+        {"fwait_pending", {0x9b}, 1}, {"fadd_st0_st1_pending", {0xd8, 0xc1}, 2}, {"fld1_pending", {0xd9, 0xe8}, 2},
+        {"fnclex_pending", {0xdb, 0xe2}, 2}, {"fninit_pending", {0xdb, 0xe3}, 2}, {"fnstsw_ax_pending", {0xdf, 0xe0}, 2},
+        {"fxch_st1_pending", {0xd9, 0xc9}, 2}, {"fnop_pending", {0xd9, 0xd0}, 2}, {"emms_pending", {0x0f, 0x77}, 2},
+        {"paddb_mm_pending", {0x0f, 0xfc, 0xc1}, 3}, {"movd_mm_r32_pending", {0x0f, 0x6e, 0xc0}, 3},
+        {"cvtpi2ps_x_mm_pending", {0x0f, 0x2a, 0xc1}, 3}, {"cvtpi2ps_x_m64_pending", {0x0f, 0x2a, 0x03}, 3},
+        {"addps_pending", {0x0f, 0x58, 0xc1}, 3}, {"paddb_x_pending", {0x66, 0x0f, 0xfc, 0xc1}, 4}};
     for (unsigned i = 0; i < sizeof pe / sizeof *pe; i++) {
         s_mmview = 0;
-        form(pe[i].n, RAWB(OPB(pe[i].a, pe[i].b)), 0x8d5);
+        form(pe[i].n, RAWB(pe[i].b, pe[i].len), 0x8d5);
         for (int k = 0; k < 12; k++) {
             SIn in; sinit(&in);
             x87_state(&in, 2 + (int)rndn(7), k);
             u16 un = (u16)(1 << rndn(6));
             in.s.fcw &= (u16)~un;
             in.s.fsw |= (u16)(un | 0x8080);
+            in.s.x[1] = rval(VT_PS);
+            in.g.r[RBX] = sea(8, 0);
+            setrand(&in.g, in.g.r[RBX], 8);
+            in.g.fl = rflags();
+            svec(&in);
+        }
+    }
+    close_group();
+}
+
+
+/* ================================================================== state save/restore */
+/* A random but loadable FXSAVE image at ea: MXCSR without reserved bits, FSW.ES consistent. */
+static void put_fx_image(SIn *in, u64 ea, int k) {
+    SIn t; sinit(&t);
+    x87_state(&t, (int)rndn(9), k);
+    for (int i = 0; i < 16; i++) t.s.x[i] = rval(i & 1 ? VT_PS : VT_RAW);
+    t.s.mxcsr = mx_for(k);
+    u8 img[512];
+    fx_build(img, &t.s);
+    for (int i = 464; i < 512; i++) img[i] = (u8)rnd();   /* software-available area */
+    setbytes(&in->g, ea, img, 512);
+}
+
+static void g_state_save(const char *dir) {
+    open_group(dir, "x87-state.txt", 3005,
+               "FXSAVE FXSAVE64 FXRSTOR FXRSTOR64 (aligned, misaligned #GP, MXCSR reserved bits #GP), FNSTENV FNSAVE (last pointers 0 as loaded)");
+    for (int w = 0; w < 2; w++)
+        for (int mis = 0; mis < 2; mis++) {
+            u64 ea = DBASE + 0x400 + (mis ? 8 : 0);
+            SOp mo = SM(MBD(RBX, 0x20), ea, 512);
+            s_mmview = 0;
+            form(fmt("fxsave%s_m512%s", w ? "64" : "", mis ? "_misaligned" : ""), E(w ? 8 : 4, 0, NOP_, OPB(0x0f, 0xae), 0, mo.m, 0, 0), 0x8d5);
+            for (int k = 0; k < (mis ? 3 : 30); k++) {
+                SIn in; sinit(&in);
+                x87_state(&in, (int)rndn(9), k);
+                for (int i = 0; i < 16; i++) if (rndn(2)) in.s.x[i] = rval(VT_RAW);
+                in.s.mxcsr = mx_for(k);
+                setup_rm(&in.g, &mo.m, ea);
+                setrand(&in.g, ea, 512);
+                in.g.fl = rflags();
+                svec(&in);
+            }
+            form(fmt("fxrstor%s_m512%s", w ? "64" : "", mis ? "_misaligned" : ""), E(w ? 8 : 4, 0, NOP_, OPB(0x0f, 0xae), 1, mo.m, 0, 0), 0x8d5);
+            for (int k = 0; k < (mis ? 3 : 30); k++) {
+                SIn in; sinit(&in);
+                x87_state(&in, (int)rndn(9), k + 1);
+                setup_rm(&in.g, &mo.m, ea);
+                put_fx_image(&in, ea, k);
+                if (k % 10 == 9) setmem(&in.g, ea + 24, 0x1f80 | 1u << (18 + rndn(14)), 4); /* reserved MXCSR bit: #GP */
+                in.g.fl = rflags();
+                svec(&in);
+            }
+        }
+    for (int sv = 0; sv < 2; sv++) {
+        int size = sv ? 108 : 28;
+        u64 ea = DBASE + 0x300 + 4 * rndn(32);
+        SOp mo = SM(MBD(RSI, -0x8), ea, size);
+        s_mmview = 0;
+        form(sv ? "fnsave_m108" : "fnstenv_m28", E(4, 0, NOP_, OPB(sv ? 0xdd : 0xd9), 6, mo.m, 0, 0), 0x8d5);
+        for (int k = 0; k < 40; k++) {
+            SIn in; sinit(&in);
+            x87_state(&in, (int)rndn(9), k);
+            if (k % 8 == 7) { in.s.fcw &= (u16)~1; in.s.fsw |= 0x8081; } /* pending: not waited for */
+            setup_rm(&in.g, &mo.m, ea);
+            setrand(&in.g, ea, size);
             in.g.fl = rflags();
             svec(&in);
         }
@@ -306,4 +383,5 @@ static void g_x87(const char *dir) {
     g_x87_arith(dir);
     g_x87_cmp(dir);
     g_x87_control(dir);
+    g_state_save(dir);
 }

@@ -1,7 +1,23 @@
 /* simd.h - SIMD and x87 state for vectors: input loaded by FXRSTOR64 (run_native_fx), output
  * read from the signal frame's FXSAVE image. Included by vectorgen.c in the 64-bit build. */
 
+#include <cpuid.h>
+
 extern void run_native_fx(struct NR *, const void *fx);
+
+/* "an AMD host (family 19h model 01h)": the CPU the SIMD vectors come from */
+static const char *host_cpu(void) {
+    static char buf[96];
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    __get_cpuid(0, &a, &b, &c, &d);
+    char vendor[13];
+    memcpy(vendor, &b, 4); memcpy(vendor + 4, &d, 4); memcpy(vendor + 8, &c, 4);
+    vendor[12] = 0;
+    __get_cpuid(1, &a, &b, &c, &d);
+    unsigned family = (a >> 8 & 15) + (a >> 20 & 255), model = (a >> 4 & 15) | (a >> 12 & 0xf0);
+    snprintf(buf, sizeof buf, "an %s host, family %xh model %02xh", vendor, family, model);
+    return buf;
+}
 
 typedef struct { u64 lo, hi; } X128;
 typedef struct { u64 sig; u16 se; } F80;
@@ -95,8 +111,6 @@ static void put_sout(const SState *a, const SState *b) {
     }
 }
 
-static SState last_sout;
-
 static void svec(SIn *sin) {
     In *in = &sin->g;
     struct NR nr;
@@ -124,7 +138,6 @@ static void svec(SIn *sin) {
     if (exc == 1) { fprintf(stderr, "%s: unexpected single-step trap\n", fname_cur); exit(1); }
     SState out;
     fx_parse(cap.fx, &out);
-    last_sout = out;
 
     fputc('V', fo);
     for (int i = 0; i < NREG; i++) {
@@ -300,11 +313,10 @@ static void sput(SIn *in, const SOp *o, X128 v) {
 }
 
 /* an aligned (to `align`) or deliberately misaligned effective address for a memory operand */
-static u64 sea(int size, int align, int misalign) {
+static u64 sea(int align, int misalign) {
     u64 ea = DBASE + 0x100 + rndn(0xc00);
     if (align > 1) ea &= ~(u64)(align - 1);
     if (misalign) ea += 1 + rndn(align - 1);
-    (void)size;
     return ea;
 }
 

@@ -443,6 +443,7 @@ int main(int argc, char **argv) {
     setup();
 #if IS64
     if (argc > 2 && !strcmp(argv[1], "--simd")) {
+        host_name = host_cpu();
         g_simd(argv[2]);
         g_x87(argv[2]);
         report();

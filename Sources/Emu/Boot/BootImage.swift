@@ -26,9 +26,13 @@ public struct BootImage: Sendable, Equatable {
     /// EAX = magic, EBX = info, CS flat 32-bit code (offset 0, limit 0xFFFFFFFF), DS ES FS GS SS
     /// flat 32-bit data, A20 on (swemu has no A20 gate), CR0.PG = 0, CR0.PE = 1, EFLAGS.VM = 0,
     /// EFLAGS.IF = 0. GDTR points at a small GDT matching the selectors; IDTR is the real-mode
-    /// one (base 0, limit 0x3FF) the guest must replace before enabling interrupts.
+    /// one (base 0, limit 0x3FF) the guest must replace before enabling interrupts. The x87 FPU
+    /// is as firmware leaves it, initialised by FNINIT (FCW 037FH, every register empty), not
+    /// in its RESET state (FCW 0040H, FTW 5555H; SDM vol. 3, table 10-1), as on a PC booted by
+    /// a BIOS and GRUB and in QEMU.
     public func enter(_ cpu: CPU) {
         cpu.reset()
+        cpu.x87Initialize()
         let code = SegmentCache(selector: BootImage.codeSelector, base: 0, limit: 0xFFFF_FFFF, attributes: BootImage.flatCode32)
         let data = SegmentCache(selector: BootImage.dataSelector, base: 0, limit: 0xFFFF_FFFF, attributes: BootImage.flatData32)
         cpu.setSegment(.cs, code)

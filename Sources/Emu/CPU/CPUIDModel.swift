@@ -12,12 +12,13 @@
 ///   deterministic, CPU/DigitalRandomNumberGenerator.swift); on the Intel model PCID, INVPCID
 ///   and PKU as Skylake-SP has them; on the AMD model RDPID and the LOCK MOV CR0 alias of CR8
 ///   as Zen 2 has them), the speculation controls (there is no speculation, so they are plain
-///   storage), the invariant TSC and the XSAVE feature set for x87 and SSE state (XSAVE,
-///   XSAVEOPT, XSAVEC, XGETBV with ECX = 1, XSAVES; leaf 0Dh, CPU/XSaveFeatures.swift).
-/// - clear until their issues land: FPU, MMX, FXSR, SSE*, AVX*, CLFLUSH, MCE/MCA,
-///   UMIP (SLDT/STR must check it first), LA57 (neither part has it), and the
-///   virtualisation bits: CPUID.1:ECX.VMX and 8000_0001h:ECX.SVM stay clear until the VMX and
-///   SVM issues set `vmx` / `svm`.
+///   storage), the invariant TSC, the x87 FPU, MMX, FXSAVE/FXRSTOR, SSE, SSE2, SSE3, SSSE3,
+///   SSE4.1, SSE4.2 and PCLMULQDQ (Execute/X87, Execute/SSE*.swift, IEEE arithmetic in
+///   Float/), and the XSAVE feature set for x87 and SSE state (XSAVE, XSAVEOPT, XSAVEC, XGETBV
+///   with ECX = 1, XSAVES; leaf 0Dh, CPU/XSaveFeatures.swift).
+/// - clear: AVX* and the rest of the VEX/EVEX/XOP sets (decoded, #UD), AES-NI, SHA, SSE4a,
+///   CLFLUSH, MCE/MCA, UMIP (SLDT/STR must check it first), LA57 (neither part has it), and
+///   CPUID.8000_0001h:ECX.SVM until the SVM issue sets `svm`.
 public struct CPUIDModel: Sendable {
     public let vendor: Vendor
     /// MAXPHYADDR (CPUID 8000_0008h:EAX[7:0]).
@@ -62,11 +63,17 @@ public struct CPUIDModel: Sendable {
     public let xsaves = true
     /// The x87 FPU (leaf 1 EDX[0]), MMX (23), FXSAVE/FXRSTOR with CR4.OSFXSR (24), SSE (25) and
     /// SSE2 (26); AMD repeats FPU, MMX and FXSR in 8000_0001h EDX.
-    public var fpu = false
-    public var mmx = false
-    public var fxsr = false
-    public var sse = false
-    public var sse2 = false
+    public var fpu = true
+    public var mmx = true
+    public var fxsr = true
+    public var sse = true
+    public var sse2 = true
+    /// Leaf 1 ECX: SSE3 (0), PCLMULQDQ (1), SSSE3 (9), SSE4.1 (19), SSE4.2 (20).
+    public let sse3 = true
+    public let pclmulqdq = true
+    public let ssse3 = true
+    public let sse41 = true
+    public let sse42 = true
     /// RDRAND (leaf 1 ECX[30]) and RDSEED (leaf 7 EBX[18]).
     public let rdrand = true
     public let rdseed = true
@@ -157,8 +164,13 @@ public struct CPUIDModel: Sendable {
 
     var leaf1ECX: UInt32 {
         var c: UInt32 = (1 << 13) | (1 << 22) | (1 << 23)          // CX16, MOVBE, POPCNT
+        if sse3 { c |= 1 << 0 }
+        if pclmulqdq { c |= 1 << 1 }
         if monitor { c |= 1 << 3 }
         if vmx { c |= 1 << 5 }
+        if ssse3 { c |= 1 << 9 }
+        if sse41 { c |= 1 << 19 }
+        if sse42 { c |= 1 << 20 }
         if pcid { c |= 1 << 17 }
         if x2APIC { c |= 1 << 21 }
         if tscDeadline { c |= 1 << 24 }

@@ -154,9 +154,7 @@ extension CPU {
         case .clc, .stc, .cmc, .cld, .std, .cli, .sti: try executeFlagOp(i)
         case .nop, .endbr, .prefetch, .lfence, .mfence, .sfence: break
         case .pause: if vmx.nonRoot { try vmxSimpleExit(i) }
-        case .wait:
-            // WAIT/FWAIT: #NM if CR0.MP and CR0.TS are both set (SDM vol. 2, WAIT/FWAIT).
-            if cr0 & 0xA == 0xA { throw .deviceNotAvailable }
+        case .wait: try executeWait()
         case .ud0, .ud1, .ud2: throw .invalidOpcode
         case .cpuid: try executeCpuid(i)
         case .rdtsc, .rdtscp: try executeRdtsc(i)

@@ -7,8 +7,9 @@ struct XSaveImage {
     /// Bit k of `present[k >> 6]`: quadword k is part of the transfer.
     var present = InlineArray<2, UInt64>(repeating: 0)
 
+    /// Quadword indexes: the header (byte 512), MXCSR and MXCSR_MASK (byte 24), ST0 (byte 32)
+    /// and XMM0 (byte 160).
     static let headerWord = 64
-    /// Byte offsets of the legacy-region fields.
     static let mxcsrWord = 3
     static let firstRegisterWord = 4
     static let firstXMMWord = 20

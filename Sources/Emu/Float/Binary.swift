@@ -21,7 +21,7 @@ extension SoftFloat {
         case .infinity(let sign): return Packed.infinity(sign, format).binary(format)
         case .finite(let value):
             if value.isZero { return Packed.zero(value.sign).binary(format) }
-            return roundPack(value, format, biasAdjusts: false, &env).binary(format)
+            return roundPack(value, format, .sse, &env).binary(format)
         }
     }
 
@@ -90,14 +90,14 @@ extension SoftFloat {
                 env.flags.insert(.denormal)
                 if !env.masks.contains(.denormal) { return a }
             }
-            return roundPack(x.value, target, biasAdjusts: false, &env).binary(target)
+            return roundPack(x.value, target, .sse, &env).binary(target)
         }
     }
 
     @inlinable static func binaryFromInteger(_ v: Int64, _ format: FloatFormat, _ env: inout FloatEnvironment) -> UInt64 {
         if v == 0 { return 0 }
         let value = Unpacked(sign: v < 0, magnitude: v.magnitude)
-        return roundPack(value, format, biasAdjusts: false, &env).binary(format)
+        return roundPack(value, format, .sse, &env).binary(format)
     }
 
     /// CVT(T)SS2SI / CVT(T)SD2SI: NaN, infinity and out-of-range values raise IE and return
@@ -127,7 +127,7 @@ extension SoftFloat {
             let (value, inexact, _) = integral(x.value, rounding)
             if inexact && !suppressInexact { env.flags.insert(.inexact) }
             if value.isZero { return Packed.zero(value.sign).binary(format) }
-            return roundPack(value, format, biasAdjusts: false, &env).binary(format)
+            return roundPack(value, format, .sse, &env).binary(format)
         default: return a
         }
     }

@@ -1,3 +1,8 @@
+/// The result of a floating-point comparison (COMISS/UCOMISS, FCOM/FUCOM).
+public enum FloatComparison: Sendable {
+    case less, equal, greater, unordered
+}
+
 extension SoftFloat {
     /// Orders two non-NaN operands; zeros of either sign are equal.
     @inlinable static func order(_ x: Operand, _ y: Operand) -> FloatComparison {

@@ -4,7 +4,8 @@ public enum FloatRounding: UInt8, Sendable {
 }
 
 /// FCW.PC: the significand precision of x87 arithmetic results (SDM vol. 1, 8.1.5.2).
-/// Encoding 1 is reserved; `init(x87Control:)` reads it as extended.
+/// Encoding 1 is reserved; the host CPU (AMD Zen) rounds to 64 bits with it, so
+/// `init(x87Control:)` reads it as extended (checked by the x87 host vectors).
 public enum FloatPrecision: UInt8, Sendable {
     case single = 0, double = 2, extended = 3
 

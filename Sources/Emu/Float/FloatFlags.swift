@@ -14,8 +14,3 @@ public struct FloatFlags: OptionSet, Sendable, Hashable {
     /// The exceptions detected before the operation computes (SDM vol. 1, 4.9.2, 11.5.2).
     public static let preComputation: FloatFlags = [.invalid, .denormal, .divideByZero]
 }
-
-/// The result of a floating-point comparison (COMISS/UCOMISS, FCOM/FUCOM).
-public enum FloatComparison: Sendable {
-    case less, equal, greater, unordered
-}

@@ -32,6 +32,16 @@
 /// (SDM vol. 1, 8.5.4, 8.5.5).
 @usableFromInline let x87BiasAdjust: Int32 = 24576
 
+/// Where a rounded result goes, which decides what unmasked overflow and underflow do.
+@usableFromInline enum RoundingDestination: Sendable {
+    /// SSE: the result is not stored; OE/UE and PE (when inexact) are reported.
+    case sse
+    /// An x87 register: the result is stored with its exponent adjusted by -/+ 24576.
+    case x87Register
+    /// x87 memory (FST m32/m64): nothing is stored and only OE/UE is reported.
+    case x87Memory
+}
+
 extension FloatRounding {
     /// Rounds `value` right by `shift` bits to an integer: the rounded magnitude, whether bits
     /// were lost and whether the magnitude was incremented (SDM vol. 1, 4.8.4).
@@ -64,9 +74,10 @@ extension FloatRounding {
 
 extension SoftFloat {
     /// Rounds a normalized nonzero value to `format` (SDM vol. 1, 4.8.4, 4.9.1.4-4.9.1.6):
-    /// overflow, underflow with tininess detected after rounding, FTZ, and for x87 register
-    /// destinations (`biasAdjusts`) the exponent-adjusted results of unmasked OE/UE.
-    @inlinable static func roundPack(_ value: Unpacked, _ format: FloatFormat, biasAdjusts: Bool,
+    /// overflow, underflow with tininess detected after rounding, FTZ, and what unmasked OE/UE
+    /// do for the destination. An x87 result out of range even after the exponent adjustment
+    /// (FSCALE) becomes an infinity or a zero, as on the hardware.
+    @inlinable static func roundPack(_ value: Unpacked, _ format: FloatFormat, _ destination: RoundingDestination,
                                      _ env: inout FloatEnvironment) -> Packed {
         let precision = format.precision
         let extra = 127 - precision
@@ -79,11 +90,17 @@ extension SoftFloat {
         }
         let bias = format.bias
         if exponent > bias {
+            let adjusted = exponent - x87BiasAdjust + bias
+            if !env.masks.contains(.overflow) && destination == .x87Register && adjusted >= format.maxExponentField {
+                env.flags.formUnion([.overflow, .inexact])
+                env.roundedUp = true
+                return .infinity(value.sign, format)
+            }
             if !env.masks.contains(.overflow) {
                 env.flags.insert(.overflow)
-                if inexact { env.flags.insert(.inexact) }
+                if inexact && destination != .x87Memory { env.flags.insert(.inexact) }
                 env.roundedUp = up
-                return Packed(sign: value.sign, exponentField: biasAdjusts ? exponent - x87BiasAdjust + bias : 0,
+                return Packed(sign: value.sign, exponentField: destination == .x87Register ? adjusted : 0,
                               significand: UInt64(truncatingIfNeeded: kept))
             }
             env.flags.formUnion([.overflow, .inexact])
@@ -100,11 +117,17 @@ extension SoftFloat {
         }
         let minimum = 1 - bias
         if exponent < minimum {
+            let adjusted = exponent + x87BiasAdjust + bias
+            if !env.masks.contains(.underflow) && destination == .x87Register && adjusted <= 0 {
+                env.flags.formUnion([.underflow, .inexact])
+                env.roundedUp = false
+                return .zero(value.sign)
+            }
             if !env.masks.contains(.underflow) {
                 env.flags.insert(.underflow)
-                if inexact { env.flags.insert(.inexact) }
+                if inexact && destination != .x87Memory { env.flags.insert(.inexact) }
                 env.roundedUp = up
-                return Packed(sign: value.sign, exponentField: biasAdjusts ? exponent + x87BiasAdjust + bias : 0,
+                return Packed(sign: value.sign, exponentField: destination == .x87Register ? adjusted : 0,
                               significand: UInt64(truncatingIfNeeded: kept))
             }
             if env.flushToZero {

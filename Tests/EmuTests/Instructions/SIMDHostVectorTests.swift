@@ -15,7 +15,10 @@ import Testing
 /// with its mismatch count and first mismatch) or `swift run swemu-dev vectors
 /// fixtures/vectors-simd/FILE.txt`.
 @Suite struct SIMDHostVectorTests {
-    static let enabledFiles: [String] = ["mmx", "sse-logic", "sse-shuffle", "sse2-int", "ssse3"]
+    static let enabledFiles: [String] = [
+        "mmx", "sse-logic", "sse-shuffle", "sse2-int", "ssse3",
+        "sse-fp-approx", "sse-fp-arith", "sse-fp-cmp", "sse-fp-cvt",
+    ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -44,8 +47,14 @@ import Testing
         #expect(failures.isEmpty, Comment(rawValue: "\(failures.count) forms fail:\n" + failures.prefix(20).joined(separator: "\n")))
     }
 
-    /// Every file parses, every form has vectors, and every vector states SIMD or x87 input.
-    @Test func filesParse() throws {
+    /// Every file parses and every form has vectors; the loader and the comparer agree: the
+    /// input and output state of a form's first vectors, loaded into a CPU (full tag word derived
+    /// from the abridged one) and read back, is unchanged.
+    @Test func filesParseAndStateRoundTrips() throws {
+        guard let m = FlatMachine(memorySize: 1 << 20, mode: .long64, vendor: .amd) else {
+            Issue.record("cannot allocate guest memory")
+            return
+        }
         let files = SIMDHostVectorTests.allFiles
         #expect(!files.isEmpty)
         for file in files {
@@ -53,19 +62,6 @@ import Testing
             #expect(!forms.isEmpty, "\(file)")
             for form in forms {
                 #expect(!form.vectors.isEmpty, "\(file): \(form.name)")
-            }
-        }
-    }
-
-    /// The loader and the comparer agree: every vector's input and output state, loaded into a
-    /// CPU (full tag word derived from the abridged one) and read back, is unchanged.
-    @Test func stateRoundTrip() throws {
-        guard let m = FlatMachine(memorySize: 1 << 20, mode: .long64, vendor: .amd) else {
-            Issue.record("cannot allocate guest memory")
-            return
-        }
-        for file in SIMDHostVectorTests.allFiles {
-            for form in try SIMDHostVectorTests.forms(file) {
                 for v in form.vectors.prefix(4) {
                     var state = HostSIMDSnapshot()
                     state.apply(v.simdIn)

@@ -25,6 +25,8 @@ import Testing
             #expect(m.cpuid(0xD, 2) == (0, 0, 0, 0) && m.cpuid(0xD, 63) == (0, 0, 0, 0))
             #expect(m.cpuid(1).2 & (1 << 26 | 1 << 27) == 1 << 26 | 1 << 27)   // XSAVE, OSXSAVE
         }
+        // AMD RstrFpErrPtrs (8000_0008h EBX[2]): the FXSAVE/XSAVE pointers are always saved.
+        #expect(stateMachine(.long64, vendor: .amd).cpuid(0x8000_0008).1 & 1 << 2 != 0)
     }
 
     @Test func xssSupportsNoComponent() {
