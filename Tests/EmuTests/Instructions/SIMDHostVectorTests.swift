@@ -16,7 +16,7 @@ import Testing
 /// fixtures/vectors-simd/FILE.txt`.
 @Suite struct SIMDHostVectorTests {
     static let enabledFiles: [String] = [
-        "mmx", "sse-logic", "sse-shuffle", "sse2-int", "ssse3",
+        "mmx", "sse-logic", "sse-move", "sse-shuffle", "sse2-int", "ssse3", "sse41",
         "sse-fp-approx", "sse-fp-arith", "sse-fp-cmp", "sse-fp-cvt",
     ]
 
