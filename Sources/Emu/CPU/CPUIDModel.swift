@@ -13,10 +13,10 @@
 ///   and PKU as Skylake-SP has them; on the AMD model RDPID and the LOCK MOV CR0 alias of CR8
 ///   as Zen 2 has them), the speculation controls (there is no speculation, so they are plain
 ///   storage), the invariant TSC, the x87 FPU, MMX, FXSAVE/FXRSTOR, SSE, SSE2, SSE3, SSSE3,
-///   SSE4.1, SSE4.2, PCLMULQDQ (Execute/X87, Execute/SSE*.swift, IEEE arithmetic in Float/),
+///   SSE4.1, SSE4.2, PCLMULQDQ, AES-NI (Execute/X87, Execute/SSE*.swift, IEEE arithmetic in Float/),
 ///   CLFLUSH, CLFLUSHOPT and CLWB, and the XSAVE feature set for x87 and SSE state (XSAVE,
 ///   XSAVEOPT, XSAVEC, XGETBV with ECX = 1, XSAVES; leaf 0Dh, CPU/XSaveFeatures.swift).
-/// - clear: AVX* and the rest of the VEX/EVEX/XOP sets (decoded, #UD), AES-NI, SHA, SSE4a,
+/// - clear: AVX* and the rest of the VEX/EVEX/XOP sets (decoded, #UD), SHA, SSE4a,
 ///   MCE/MCA, UMIP (SLDT/STR must check it first), LA57 (neither part has it), and
 ///   CPUID.8000_0001h:ECX.SVM until the SVM issue sets `svm`.
 public struct CPUIDModel: Sendable {
@@ -68,12 +68,13 @@ public struct CPUIDModel: Sendable {
     public var fxsr = true
     public var sse = true
     public var sse2 = true
-    /// Leaf 1 ECX: SSE3 (0), PCLMULQDQ (1), SSSE3 (9), SSE4.1 (19), SSE4.2 (20).
+    /// Leaf 1 ECX: SSE3 (0), PCLMULQDQ (1), SSSE3 (9), SSE4.1 (19), SSE4.2 (20), AES-NI (25).
     public let sse3 = true
     public let pclmulqdq = true
     public let ssse3 = true
     public let sse41 = true
     public let sse42 = true
+    public let aes = true
     /// CLFLUSH (leaf 1 EDX[19]), CLFLUSHOPT and CLWB (leaf 7 EBX[23], [24]): address checks
     /// only (Execute/CacheLineFlush.swift); Skylake-SP and Zen 2 have all three.
     public let clflush = true
@@ -176,6 +177,7 @@ public struct CPUIDModel: Sendable {
         if ssse3 { c |= 1 << 9 }
         if sse41 { c |= 1 << 19 }
         if sse42 { c |= 1 << 20 }
+        if aes { c |= 1 << 25 }
         if pcid { c |= 1 << 17 }
         if x2APIC { c |= 1 << 21 }
         if tscDeadline { c |= 1 << 24 }

@@ -36,8 +36,8 @@ import Testing
                 #expect(d & 1 << UInt32(bit) != 0, "\(vendor) EDX bit \(bit)")
             }
             #expect((c & 1 << 5 != 0) == (vendor == .intel))           // VMX on the Intel model only
-            let sse: UInt32 = 1 << 0 | 1 << 1 | 1 << 9 | 1 << 19 | 1 << 20
-            #expect(c & sse == sse)                                    // SSE3, PCLMULQDQ, SSSE3, SSE4.1, SSE4.2
+            let sse: UInt32 = 1 << 0 | 1 << 1 | 1 << 9 | 1 << 19 | 1 << 20 | 1 << 25
+            #expect(c & sse == sse)                                    // SSE3, PCLMULQDQ, SSSE3, SSE4.1, SSE4.2, AES
             #expect(c & (1 << 27 | 1 << 28) == 0)                      // OSXSAVE while CR4.OSXSAVE = 0; no AVX
             #expect(c & 1 << 26 != 0)                                  // XSAVE (OSXSAVE follows CR4)
             #expect(c & 1 << 30 != 0)                                  // RDRAND (Skylake-SP and Zen 2)
