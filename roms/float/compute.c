@@ -9,7 +9,7 @@
 static void (*out)(const char *line);
 
 static void line(const char *name, const uint64_t *words, int count) {
-    char buf[96];
+    char buf[128];
     int n = 0;
     while (*name && n < 40) buf[n++] = *name++;
     for (int w = 0; w < count; w++) {
@@ -229,6 +229,88 @@ static void rounding(void) {
     put64("mxcsr", status & ~0x3fu);
 }
 
+/* Special values: NaN payloads through non-commutative operations (the first operand's NaN is
+   kept, SDM vol. 1, 4.8.3.5), signalling NaNs quietened, signed zeros, FTZ and DAZ. */
+static void special(void) {
+    static volatile uint64_t bits[4] = {0x7ff8000000000123ull, 0x7ff0000000000456ull, 0xfff8000000000789ull, 0x0000000000000001ull};
+    double qnan, snan, nqnan, denorm;
+    __builtin_memcpy(&qnan, (const void *)&bits[0], 8);
+    __builtin_memcpy(&snan, (const void *)&bits[1], 8);
+    __builtin_memcpy(&nqnan, (const void *)&bits[2], 8);
+    __builtin_memcpy(&denorm, (const void *)&bits[3], 8);
+    putd("nan.sub-qq", qnan - nqnan);
+    putd("nan.sub-qq-rev", nqnan - qnan);
+    putd("nan.div-sq", snan / qnan);
+    putd("nan.quiet", snan * vd[0]);
+    putd("nan.one", vd[0] - nqnan);
+    putf("nan.to-f", (float)snan);
+    putd("nan.f-to-d", (double)(float)qnan);
+    put64("nan.cmp", (qnan < vd[0]) | (qnan == qnan) << 1 | (qnan != qnan) << 2 | (vd[0] >= qnan) << 3);
+    put64("nan.to-i", (uint64_t)(int64_t)qnan);
+    putd("zero.min", vd[7] < 0.0 ? vd[7] : 0.0);
+    putd("zero.neg-sum", vd[7] + vd[7]);
+    putd("zero.sub", vd[0] - vd[0]);
+    putd("denorm.mul", denorm * vd[6]);
+    putd("denorm.div", denorm / vd[1]);
+    putd("denorm.sqrt", __builtin_sqrt(denorm));
+    putd("denorm.to-f", (double)(float)(denorm * 1e300));
+    uint32_t saved;
+    __asm__ volatile("stmxcsr %0" : "=m"(saved));
+    uint32_t ftz = saved | 0x8000, daz = saved | 0x40;
+    double a = denorm, b = vd[6], c = vd[4];
+    __asm__ volatile("ldmxcsr %3" : "+x"(a), "+x"(b), "+x"(c) : "m"(ftz));
+    double r1 = a * b, r2 = c * c * 1e10;
+    __asm__ volatile("ldmxcsr %3" : "+x"(r1), "+x"(r2), "+x"(a) : "m"(daz));
+    double r3 = a * b, r4 = a + a;
+    __asm__ volatile("ldmxcsr %2" : "+x"(r3), "+x"(r4) : "m"(saved));
+    putd("ftz.denorm", r1);
+    putd("ftz.underflow", r2);
+    putd("daz.mul", r3);
+    putd("daz.add", r4);
+}
+
+/* The x87 control word: rounding control (bits 11:10) and precision control (bits 9:8) on a
+   long double division and FISTP; special values in extended precision. */
+static void x87_control(void) {
+    static const char *names[4] = {"x87.rc.near", "x87.rc.down", "x87.rc.up", "x87.rc.zero"};
+    static const char *pcnames[3] = {"x87.pc24", "x87.pc53", "x87.pc64"};
+    static const uint16_t pcs[3] = {0x0000, 0x0200, 0x0300};
+    uint16_t saved;
+    __asm__ volatile("fnstcw %0" : "=m"(saved));
+    for (uint16_t rc = 0; rc < 4; rc++) {
+        uint16_t cw = (saved & ~0x0c00) | rc << 10;
+        long double a = -vd[0], b = vd[1];
+        __asm__ volatile("fldcw %1" : "+t"(a) : "m"(cw));
+        long double q = a / b;
+        long long r = __builtin_llrintl(q * 1e6L);
+        __asm__ volatile("fldcw %1" : "+t"(q) : "m"(saved));
+        uint64_t w[3] = {0, 0, (uint64_t)r};
+        __builtin_memcpy(&w[1], &q, 8);
+        uint16_t se;
+        __builtin_memcpy(&se, (const char *)&q + 8, 2);
+        w[0] = se;
+        line(names[rc], w, 3);
+    }
+    for (int i = 0; i < 3; i++) {
+        uint16_t cw = (saved & ~0x0300) | pcs[i];
+        long double a = vd[0], b = vd[6];
+        __asm__ volatile("fldcw %1" : "+t"(a) : "m"(cw));
+        long double q = a / b + a;
+        __asm__ volatile("fldcw %1" : "+t"(q) : "m"(saved));
+        putld(pcnames[i], q);
+    }
+    long double m = vd[2];
+    putld("x87.sqrt-neg", __builtin_sqrtl(m));
+    putld("x87.inf", (long double)vd[3] / (long double)vd[7]);
+    putld("x87.denorm", (long double)vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * vd[4] * 1e-140L);
+    put64("x87.to-i-big", (uint64_t)(int64_t)((long double)vd[3]));
+    put64("x87.to-i32", (uint64_t)(int32_t)((long double)vi[0] / 1e6L));
+    putd("x87.to-d-round", (double)((long double)vi[2] + 0.5L));
+    putd("x87.to-d-denorm", (double)((long double)vd[4] * 1e-15L));
+    putd("x87.to-d-over", (double)((long double)vd[3] * 1e10L));
+    putf("x87.to-f-under", (float)((long double)vd[4]));
+}
+
 void COMPUTE(void (*emit)(const char *line)) {
     out = emit;
     scalar_double();
@@ -240,4 +322,6 @@ void COMPUTE(void (*emit)(const char *line)) {
     extended();
     vectors();
     rounding();
+    special();
+    x87_control();
 }
