@@ -9,7 +9,7 @@
 static void (*out)(const char *line);
 
 static void line(const char *name, const uint64_t *words, int count) {
-    char buf[128];
+    char buf[160];
     int n = 0;
     while (*name && n < 40) buf[n++] = *name++;
     for (int w = 0; w < count; w++) {
@@ -311,6 +311,26 @@ static void x87_control(void) {
     putf("x87.to-f-under", (float)((long double)vd[4]));
 }
 
+/* floor, ceil, trunc and rint: SSE2 sequences at -O2, ROUNDSD/ROUNDPS at -O3 -msse4.1, FRNDINT
+   (with FLDCW for floorl) on the x87. */
+static void integral(void) {
+    static const char *names[6] = {"int.2.5", "int.-2.5", "int.-0.3", "int.big", "int.3.5", "int.-1e-300"};
+    double x[6] = {vd[2] * -1, vd[2], -vd[5] * 3, vd[3] / 1e285 + 0.5, vd[6] / 2, -vd[4]};
+    for (int i = 0; i < 6; i++) {
+        double d = x[i];
+        uint64_t w[5];
+        double r[4] = {__builtin_floor(d), __builtin_ceil(d), __builtin_trunc(d), __builtin_rint(d)};
+        __builtin_memcpy(w, r, sizeof r);
+        long double l = __builtin_rintl((long double)d) + __builtin_floorl((long double)d * 3);
+        __builtin_memcpy(&w[4], &l, 8);
+        line(names[i], w, 5);
+    }
+    for (int i = 0; i < N; i++) fc[i] = __builtin_floorf(fa[i] * 7.0f - 9.0f) + __builtin_ceilf(fb[i]);
+    put64("vec.floor-ceil", fold(fc, sizeof fc));
+    for (int i = 0; i < N; i++) dc[i] = __builtin_trunc(da[i] * -3.0) - __builtin_rint(db[i] * 5.0);
+    put64("vec.trunc-rint", fold(dc, sizeof dc));
+}
+
 void COMPUTE(void (*emit)(const char *line)) {
     out = emit;
     scalar_double();
@@ -324,4 +344,5 @@ void COMPUTE(void (*emit)(const char *line)) {
     rounding();
     special();
     x87_control();
+    integral();
 }
