@@ -18,6 +18,7 @@ import Testing
     static let enabledFiles: [String] = [
         "mmx", "sse-logic", "sse-shuffle", "sse2-int", "ssse3",
         "sse-fp-approx", "sse-fp-arith", "sse-fp-cmp", "sse-fp-cvt",
+        "x87-arith", "x87-cmp", "x87-move",
     ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
