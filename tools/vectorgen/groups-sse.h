@@ -20,6 +20,12 @@ typedef struct {
 
 static int s_rot, s_mk;
 
+/* opens a group; the register and addressing-form rotations restart so groups are independent */
+static void sgroup(const char *dir, const char *file, u64 seed, const char *desc) {
+    open_group(dir, file, seed, desc);
+    s_rot = s_mk = 0;
+}
+
 static SOp sreg(int k, int i, int gsz) {
     static const int gp[8] = {RAX, RDX, RDI, R8, R10, R11, R14, RCX};
     if (k == S_X) return SX(i & 15);
@@ -83,7 +89,7 @@ static void S(SF f) {
 
 /* ================================================================== moves */
 static void g_sse_move(const char *dir) {
-    open_group(dir, "sse-move.txt", 2001, "SSE/SSE2/SSE3 data movement, MOVMSK, PEXTRW/PINSRW, MOVNT, MASKMOVDQU, LDMXCSR/STMXCSR");
+    sgroup(dir, "sse-move.txt", 2001, "SSE/SSE2/SSE3 data movement, MOVMSK, PEXTRW/PINSRW, MOVNT, MASKMOVDQU, LDMXCSR/STMXCSR");
     static const struct { const char *n; u8 pfx; u8 ld, st; int vt; int al; } mv[] = {
         {"movups", 0, 0x10, 0x11, VT_PS, 0}, {"movupd", 0x66, 0x10, 0x11, VT_PD, 0}, {"movaps", 0, 0x28, 0x29, VT_PS, 16},
         {"movapd", 0x66, 0x28, 0x29, VT_PD, 16}, {"movdqa", 0x66, 0x6f, 0x7f, VT_RAW, 16}, {"movdqu", 0xf3, 0x6f, 0x7f, VT_RAW, 0}};
@@ -183,7 +189,7 @@ static void g_sse_move(const char *dir) {
 
 /* ================================================================== logic */
 static void g_sse_logic(const char *dir) {
-    open_group(dir, "sse-logic.txt", 2002, "ANDPS ANDNPS ORPS XORPS (PS/PD), PAND PANDN POR PXOR (XMM and MMX)");
+    sgroup(dir, "sse-logic.txt", 2002, "ANDPS ANDNPS ORPS XORPS (PS/PD), PAND PANDN POR PXOR (XMM and MMX)");
     static const char *ln[4] = {"and", "andn", "or", "xor"};
     for (int i = 0; i < 4; i++) {
         S((SF){.n = fmt("%sps", ln[i]), O2((u8)(0x54 + i)), XX, .vr = VT_PS, .vm = VT_PS, .nv = 24});
@@ -233,7 +239,7 @@ static void shift_imm_forms(int mmx) {
 }
 
 static void g_sse2_int(const char *dir) {
-    open_group(dir, "sse2-int.txt", 2003, "SSE2 packed integer arithmetic, compares, shifts, pack/unpack on XMM");
+    sgroup(dir, "sse2-int.txt", 2003, "SSE2 packed integer arithmetic, compares, shifts, pack/unpack on XMM");
     for (int i = 0; i < NPINT; i++)
         S((SF){.n = fmt("%s_x", pint[i].n), .pfx = 0x66, O2(pint[i].o), XX, .vr = pint[i].vt == VT_CNT ? VT_Q : pint[i].vt,
                .vm = pint[i].vt, .nv = 40});
@@ -242,7 +248,7 @@ static void g_sse2_int(const char *dir) {
 }
 
 static void g_mmx(const char *dir) {
-    open_group(dir, "mmx.txt", 2004, "MMX and SSE/SSE2 instructions on MMX registers, MOVD/MOVQ, EMMS, PSHUFW, MASKMOVQ, MOVNTQ");
+    sgroup(dir, "mmx.txt", 2004, "MMX and SSE/SSE2 instructions on MMX registers, MOVD/MOVQ, EMMS, PSHUFW, MASKMOVQ, MOVNTQ");
     for (int i = 0; i < NPINT; i++)
         if (pint[i].mmx)
             S((SF){.n = fmt("%s_mm", pint[i].n), O2(pint[i].o), MMM, .vr = pint[i].vt == VT_CNT ? VT_Q : pint[i].vt,
@@ -278,7 +284,7 @@ static void g_mmx(const char *dir) {
 
 /* ================================================================== shuffles */
 static void g_sse_shuffle(const char *dir) {
-    open_group(dir, "sse-shuffle.txt", 2005, "SHUFPS SHUFPD UNPCK*PS/PD PSHUFD PSHUFHW PSHUFLW");
+    sgroup(dir, "sse-shuffle.txt", 2005, "SHUFPS SHUFPD UNPCK*PS/PD PSHUFD PSHUFHW PSHUFLW");
     static const int im[5] = {0x00, 0x1b, 0xe4, 0x4e, 0xb1};
     for (int k = 0; k < 5; k++) {
         S((SF){.n = fmt("shufps_%02x", im[k]), O2(0xc6), .ib = 1, .imm = im[k], XX, .vr = VT_PS, .vm = VT_PS, .nv = 10});
@@ -297,7 +303,7 @@ static void g_sse_shuffle(const char *dir) {
 
 /* ================================================================== FP arithmetic */
 static void g_sse_fp_arith(const char *dir) {
-    open_group(dir, "sse-fp-arith.txt", 2006,
+    sgroup(dir, "sse-fp-arith.txt", 2006,
                "ADD SUB MUL DIV MIN MAX SQRT (PS PD SS SD): every rounding mode, DAZ/FTZ, exceptions masked and unmasked (#XM)");
     static const struct { const char *n; u8 o; } ar[7] = {{"add", 0x58}, {"mul", 0x59}, {"sub", 0x5c}, {"min", 0x5d},
                                                          {"div", 0x5e}, {"max", 0x5f}, {"sqrt", 0x51}};
@@ -320,7 +326,7 @@ static void g_sse_fp_arith(const char *dir) {
 /* RCPPS/RSQRTPS/RCPSS/RSQRTSS: approximations whose exact bits are implementation specific (AMD
    and Intel differ). Consumers compare with a relative tolerance of 1.5 * 2^-12 (SDM). */
 static void g_sse_fp_approx(const char *dir) {
-    open_group(dir, "sse-fp-approx.txt", 2007, "RCPPS RCPSS RSQRTPS RSQRTSS (approximate: compare with tolerance 1.5*2^-12)");
+    sgroup(dir, "sse-fp-approx.txt", 2007, "RCPPS RCPSS RSQRTPS RSQRTSS (approximate: compare with tolerance 1.5*2^-12)");
     S((SF){.n = "rcpps_approx", O2(0x53), XX, .vr = VT_PS, .vm = VT_PS, .fp = 1, .nv = 60});
     S((SF){.n = "rcpss_approx", .pfx = 0xf3, O2(0x53), XS(4), .vr = VT_PS, .vm = VT_PS, .fp = 1, .nv = 60});
     S((SF){.n = "rsqrtps_approx", O2(0x52), XX, .vr = VT_PS, .vm = VT_PS, .fp = 1, .nv = 60});
@@ -330,7 +336,7 @@ static void g_sse_fp_approx(const char *dir) {
 
 /* ================================================================== FP compares */
 static void g_sse_fp_cmp(const char *dir) {
-    open_group(dir, "sse-fp-cmp.txt", 2008, "CMPPS CMPPD CMPSS CMPSD (predicates 0-7), COMISS UCOMISS COMISD UCOMISD");
+    sgroup(dir, "sse-fp-cmp.txt", 2008, "CMPPS CMPPD CMPSS CMPSD (predicates 0-7), COMISS UCOMISS COMISD UCOMISD");
     static const char *pn[8] = {"eq", "lt", "le", "unord", "neq", "nlt", "nle", "ord"};
     for (int p = 0; p < 8; p++) {
         S((SF){.n = fmt("cmpps_%s", pn[p]), O2(0xc2), .ib = 1, .imm = p, XX, .vr = VT_PS, .vm = VT_PS, .fp = 1, .nv = 60});
@@ -347,7 +353,7 @@ static void g_sse_fp_cmp(const char *dir) {
 
 /* ================================================================== conversions */
 static void g_sse_fp_cvt(const char *dir) {
-    open_group(dir, "sse-fp-cvt.txt", 2009, "SSE/SSE2 conversions between integers, single and double");
+    sgroup(dir, "sse-fp-cvt.txt", 2009, "SSE/SSE2 conversions between integers, single and double");
     const int N = 120;
     S((SF){.n = "cvtpi2ps", O2(0x2a), .rk = S_X, .mk = S_MM, .ms = 8, .vr = VT_PS, .vm = VT_I32F, .fp = 1, .nv = N});
     S((SF){.n = "cvtpi2pd", .pfx = 0x66, O2(0x2a), .rk = S_X, .mk = S_MM, .ms = 8, .vr = VT_PD, .vm = VT_I32F, .fp = 1, .nv = N});
@@ -380,7 +386,7 @@ static void g_sse_fp_cvt(const char *dir) {
 
 /* ================================================================== SSSE3 */
 static void g_ssse3(const char *dir) {
-    open_group(dir, "ssse3.txt", 2010, "SSSE3 on XMM and MMX: PSHUFB PHADD* PHSUB* PMADDUBSW PMULHRSW PSIGN* PABS* PALIGNR");
+    sgroup(dir, "ssse3.txt", 2010, "SSSE3 on XMM and MMX: PSHUFB PHADD* PHSUB* PMADDUBSW PMULHRSW PSIGN* PABS* PALIGNR");
     static const struct { const char *n; u8 o; int vt; } s3[] = {
         {"pshufb", 0x00, VT_B}, {"phaddw", 0x01, VT_W}, {"phaddd", 0x02, VT_D}, {"phaddsw", 0x03, VT_W},
         {"pmaddubsw", 0x04, VT_B}, {"phsubw", 0x05, VT_W}, {"phsubd", 0x06, VT_D}, {"phsubsw", 0x07, VT_W},
@@ -400,7 +406,7 @@ static void g_ssse3(const char *dir) {
 
 /* ================================================================== SSE4.1 */
 static void g_sse41(const char *dir) {
-    open_group(dir, "sse41.txt", 2011, "SSE4.1: PMOVSX/ZX, PMIN/PMAX, PMULLD PMULDQ, PCMPEQQ, PACKUSDW, PTEST, BLEND*, ROUND*, DPPS/DPPD, INSERTPS, EXTRACTPS, PEXTR*/PINSR*, PHMINPOSUW, MPSADBW, MOVNTDQA");
+    sgroup(dir, "sse41.txt", 2011, "SSE4.1: PMOVSX/ZX, PMIN/PMAX, PMULLD PMULDQ, PCMPEQQ, PACKUSDW, PTEST, BLEND*, ROUND*, DPPS/DPPD, INSERTPS, EXTRACTPS, PEXTR*/PINSR*, PHMINPOSUW, MPSADBW, MOVNTDQA");
     static const struct { const char *n; u8 o; int vt; } a[] = {
         {"pmuldq", 0x28, VT_D}, {"pcmpeqq", 0x29, VT_Q}, {"packusdw", 0x2b, VT_D}, {"pminsb", 0x38, VT_B},
         {"pminsd", 0x39, VT_D}, {"pminuw", 0x3a, VT_W}, {"pminud", 0x3b, VT_D}, {"pmaxsb", 0x3c, VT_B},
@@ -456,6 +462,40 @@ static void g_sse41(const char *dir) {
     close_group();
 }
 
+/* ================================================================== fences, prefetch, cache */
+static void g_sse_misc(const char *dir) {
+    sgroup(dir, "sse-misc.txt", 2012, "SFENCE LFENCE MFENCE PREFETCHh CLFLUSH: no architectural state changes");
+    static const struct { const char *n; u8 b[3]; int len; } fe[] = {
+        {"sfence", {0x0f, 0xae, 0xf8}, 3}, {"lfence", {0x0f, 0xae, 0xe8}, 3}, {"mfence", {0x0f, 0xae, 0xf0}, 3}};
+    for (int i = 0; i < 3; i++) {
+        s_mmview = 0;
+        form(fe[i].n, RAWB(fe[i].b, fe[i].len), 0x8d5);
+        for (int k = 0; k < 6; k++) {
+            SIn in; sinit(&in);
+            in.s.x[k] = rval(VT_RAW);
+            in.s.mxcsr = mx_for(k);
+            in.g.fl = rflags();
+            svec(&in);
+        }
+    }
+    static const char *pn[4] = {"prefetchnta", "prefetcht0", "prefetcht1", "prefetcht2"};
+    for (int d = 0; d < 5; d++) {
+        SOp mo = SM(memrm(s_mk++), sea(1, 0), 1);
+        s_mmview = 0;
+        u8 opc[2] = {0x0f, d < 4 ? 0x18 : 0xae};
+        form(d < 4 ? pn[d] : "clflush", E(4, 0, NOP_, opc, 2, d < 4 ? d : 7, mo.m, 0, 0), 0x8d5);
+        for (int k = 0; k < 6; k++) {
+            SIn in; sinit(&in);
+            setup_rm(&in.g, &mo.m, mo.ea);
+            setrand(&in.g, mo.ea, 1);
+            in.s.x[k] = rval(VT_RAW);
+            in.g.fl = rflags();
+            svec(&in);
+        }
+    }
+    close_group();
+}
+
 static void g_simd(const char *dir) {
     g_sse_move(dir);
     g_sse_logic(dir);
@@ -468,4 +508,5 @@ static void g_simd(const char *dir) {
     g_sse_fp_cvt(dir);
     g_ssse3(dir);
     g_sse41(dir);
+    g_sse_misc(dir);
 }

@@ -146,7 +146,7 @@ static void X(XF f) {
 
 /* ================================================================== loads and stores */
 static void g_x87_move(const char *dir) {
-    open_group(dir, "x87-move.txt", 3001, "x87 FLD FST FSTP FILD FIST FISTP FISTTP FBLD FBSTP FXCH FCMOVcc constants FFREE FINCSTP FDECSTP");
+    sgroup(dir, "x87-move.txt", 3001, "x87 FLD FST FSTP FILD FIST FISTP FISTTP FBLD FBSTP FXCH FCMOVcc constants FFREE FINCSTP FDECSTP");
     XM("fld_m32fp", 0xd9, 0, 4, MV_F32, 0, .push = 1, .nv = 150);
     XM("fld_m64fp", 0xdd, 0, 8, MV_F64, 0, .push = 1, .nv = 150);
     XM("fld_m80fp", 0xdb, 5, 10, MV_F80, 0, .push = 1, .nv = 150);
@@ -186,7 +186,7 @@ static void g_x87_move(const char *dir) {
 
 /* ================================================================== arithmetic */
 static void g_x87_arith(const char *dir) {
-    open_group(dir, "x87-arith.txt", 3002,
+    sgroup(dir, "x87-arith.txt", 3002,
                "x87 FADD FMUL FSUB FSUBR FDIV FDIVR (all forms), FIADD.., FCHS FABS FSQRT FRNDINT FSCALE FXTRACT FPREM FPREM1: each PC and RC, masked and unmasked");
     static const char *an[8] = {"fadd", "fmul", "", "", "fsub", "fsubr", "fdiv", "fdivr"};
     static const int rev[8] = {0, 1, 2, 3, 5, 4, 7, 6}; /* DC/DE register forms swap SUB/SUBR and DIV/DIVR */
@@ -214,7 +214,7 @@ static void g_x87_arith(const char *dir) {
 
 /* ================================================================== compares */
 static void g_x87_cmp(const char *dir) {
-    open_group(dir, "x87-cmp.txt", 3003, "x87 FCOM FCOMP FCOMPP FUCOM* FICOM* FCOMI FCOMIP FUCOMI FUCOMIP FTST FXAM");
+    sgroup(dir, "x87-cmp.txt", 3003, "x87 FCOM FCOMP FCOMPP FUCOM* FICOM* FCOMI FCOMIP FUCOMI FUCOMIP FTST FXAM");
     XM("fcom_m32fp", 0xd8, 2, 4, MV_F32, 1, .nv = 100);
     XM("fcom_m64fp", 0xdc, 2, 8, MV_F64, 1, .nv = 100);
     XM("fcomp_m32fp", 0xd8, 3, 4, MV_F32, 1, .nv = 60);
@@ -240,7 +240,7 @@ static void g_x87_cmp(const char *dir) {
 
 /* ================================================================== control */
 static void g_x87_control(const char *dir) {
-    open_group(dir, "x87-control.txt", 3004,
+    sgroup(dir, "x87-control.txt", 3004,
                "x87 FNINIT FNCLEX FLDCW FNSTCW FNSTSW FLDENV FRSTOR FWAIT FNOP, pending exceptions (#MF)");
     XR("fninit", 0xdb, 0xe3, 0, .nv = 20);
     XR("fnclex", 0xdb, 0xe2, 0, .nv = 20);
@@ -330,7 +330,7 @@ static void put_fx_image(SIn *in, u64 ea, int k) {
 }
 
 static void g_state_save(const char *dir) {
-    open_group(dir, "x87-state.txt", 3005,
+    sgroup(dir, "x87-state.txt", 3005,
                "FXSAVE FXSAVE64 FXRSTOR FXRSTOR64 (aligned, misaligned #GP, MXCSR reserved bits #GP), FNSTENV FNSAVE (last pointers 0 as loaded)");
     for (int w = 0; w < 2; w++)
         for (int mis = 0; mis < 2; mis++) {

@@ -13,11 +13,11 @@
 ///   and PKU as Skylake-SP has them; on the AMD model RDPID and the LOCK MOV CR0 alias of CR8
 ///   as Zen 2 has them), the speculation controls (there is no speculation, so they are plain
 ///   storage), the invariant TSC, the x87 FPU, MMX, FXSAVE/FXRSTOR, SSE, SSE2, SSE3, SSSE3,
-///   SSE4.1, SSE4.2 and PCLMULQDQ (Execute/X87, Execute/SSE*.swift, IEEE arithmetic in
-///   Float/), and the XSAVE feature set for x87 and SSE state (XSAVE, XSAVEOPT, XSAVEC, XGETBV
-///   with ECX = 1, XSAVES; leaf 0Dh, CPU/XSaveFeatures.swift).
+///   SSE4.1, SSE4.2, PCLMULQDQ (Execute/X87, Execute/SSE*.swift, IEEE arithmetic in Float/),
+///   CLFLUSH, CLFLUSHOPT and CLWB, and the XSAVE feature set for x87 and SSE state (XSAVE,
+///   XSAVEOPT, XSAVEC, XGETBV with ECX = 1, XSAVES; leaf 0Dh, CPU/XSaveFeatures.swift).
 /// - clear: AVX* and the rest of the VEX/EVEX/XOP sets (decoded, #UD), AES-NI, SHA, SSE4a,
-///   CLFLUSH, MCE/MCA, UMIP (SLDT/STR must check it first), LA57 (neither part has it), and
+///   MCE/MCA, UMIP (SLDT/STR must check it first), LA57 (neither part has it), and
 ///   CPUID.8000_0001h:ECX.SVM until the SVM issue sets `svm`.
 public struct CPUIDModel: Sendable {
     public let vendor: Vendor
@@ -74,6 +74,11 @@ public struct CPUIDModel: Sendable {
     public let ssse3 = true
     public let sse41 = true
     public let sse42 = true
+    /// CLFLUSH (leaf 1 EDX[19]), CLFLUSHOPT and CLWB (leaf 7 EBX[23], [24]): address checks
+    /// only (Execute/CacheLineFlush.swift); Skylake-SP and Zen 2 have all three.
+    public let clflush = true
+    public let clflushopt = true
+    public let clwb = true
     /// RDRAND (leaf 1 ECX[30]) and RDSEED (leaf 7 EBX[18]).
     public let rdrand = true
     public let rdseed = true
@@ -185,7 +190,7 @@ public struct CPUIDModel: Sendable {
         (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 12)
             | (1 << 13) | (1 << 15) | (1 << 16) | (1 << 17) | (localAPIC ? 1 << 9 : 0)
             | (cores > 1 ? 1 << 28 : 0) | (fpu ? 1 : 0) | (mmx ? 1 << 23 : 0) | (fxsr ? 1 << 24 : 0)
-            | (sse ? 1 << 25 : 0) | (sse2 ? 1 << 26 : 0)
+            | (sse ? 1 << 25 : 0) | (sse2 ? 1 << 26 : 0) | (clflush ? 1 << 19 : 0)
     }
 
     /// FSGSBASE, BMI1, SMEP, BMI2, ERMS, INVPCID, RDSEED, ADX, SMAP.
@@ -196,6 +201,8 @@ public struct CPUIDModel: Sendable {
         if invpcid { b |= 1 << 10 }
         if rdseed { b |= 1 << 18 }
         if smap { b |= 1 << 20 }
+        if clflushopt { b |= 1 << 23 }
+        if clwb { b |= 1 << 24 }
         return b
     }
 

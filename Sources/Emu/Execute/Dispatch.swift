@@ -168,6 +168,7 @@ extension CPU {
              .wbinvd, .invd, .xgetbv, .xsetbv, .rdfsbase, .rdgsbase, .wrfsbase, .wrgsbase, .rdpkru, .wrpkru,
              .clac, .stac, .monitor, .mwait, .rdpid:
             try executeSystemRegisterInstruction(i)
+        case .clflush, .clflushopt, .clwb: try executeCacheLineFlush(i)
         case .x87: try executeX87(i)
         case .sse: try executeSSE(i)
         case .fxsave, .fxrstor, .ldmxcsr, .stmxcsr, .xsave, .xrstor, .xsaveopt, .xsavec, .xsaves, .xrstors:

@@ -48,8 +48,7 @@ extension CPU {
         }
     }
 
-    /// SSSE3, SSE4.1 and SSE4.2 in the 0F 38 map; SHA, AES and GFNI (C8-CF, DB-DF) are not
-    /// implemented.
+    /// SSSE3, SSE4.1, SSE4.2 and AES in the 0F 38 map; SHA and GFNI (C8-CF) are not implemented.
     func executeSSEInteger0F38(_ i: Instruction, _ op: UInt8) throws(Fault) {
         switch op {
         case 0x00: try executeShuffleBytes(i)
@@ -60,12 +59,13 @@ extension CPU {
         case 0x20...0x25, 0x30...0x35: try executeMoveExtend(i, op)
         case 0x2A: try executeLoadNonTemporal(i)
         case 0x41: try executeMinimumPosition(i)
+        case 0xDB...0xDF: try executeAES(i, op)
         default: throw .invalidOpcode
         }
     }
 
-    /// SSSE3 PALIGNR, SSE4.1, PCLMULQDQ and SSE4.2 in the 0F 3A map; SHA1RNDS4, GFNI and
-    /// AESKEYGENASSIST (CC, CE, CF, DF) are not implemented.
+    /// SSSE3 PALIGNR, SSE4.1, PCLMULQDQ, SSE4.2 and AESKEYGENASSIST in the 0F 3A map;
+    /// SHA1RNDS4 and GFNI (CC, CE, CF) are not implemented.
     func executeSSEInteger0F3A(_ i: Instruction, _ op: UInt8) throws(Fault) {
         switch op {
         case 0x0C...0x0E: try executeBlendImmediate(i, op)
@@ -75,6 +75,7 @@ extension CPU {
         case 0x42: try executeMultipleSAD(i)
         case 0x44: try executeCarrylessMultiply(i)
         case 0x60...0x63: try executeStringCompare(i, op)
+        case 0xDF: try executeAESKeyGenAssist(i)
         default: throw .invalidOpcode
         }
     }

@@ -29,14 +29,16 @@ import Testing
         for vendor in [Vendor.intel, .amd] {
             let m = systemMachine(.long64, vendor: vendor)
             let (_, b, c, d) = m.cpuid(1)
-            #expect(d & 1 == 0)                                        // no x87 yet
-            #expect(d & (1 << 23 | 1 << 24 | 1 << 25 | 1 << 26) == 0)  // MMX, FXSR, SSE, SSE2
+            let simd: UInt32 = 1 << 0 | 1 << 19 | 1 << 23 | 1 << 24 | 1 << 25 | 1 << 26
+            #expect(d & simd == simd)                                  // FPU, CLFSH, MMX, FXSR, SSE, SSE2
             #expect(d & (1 << 9) == 0)                                 // no local APIC device yet
             for bit in [1, 2, 3, 4, 5, 6, 8, 11, 12, 13, 15, 16, 17] {  // VME DE PSE TSC MSR PAE CX8 SEP MTRR PGE CMOV PAT PSE36
                 #expect(d & 1 << UInt32(bit) != 0, "\(vendor) EDX bit \(bit)")
             }
             #expect((c & 1 << 5 != 0) == (vendor == .intel))           // VMX on the Intel model only
-            #expect(c & (1 << 0 | 1 << 9 | 1 << 19 | 1 << 20 | 1 << 27 | 1 << 28) == 0)
+            let sse: UInt32 = 1 << 0 | 1 << 1 | 1 << 9 | 1 << 19 | 1 << 20
+            #expect(c & sse == sse)                                    // SSE3, PCLMULQDQ, SSSE3, SSE4.1, SSE4.2
+            #expect(c & (1 << 27 | 1 << 28) == 0)                      // OSXSAVE while CR4.OSXSAVE = 0; no AVX
             #expect(c & 1 << 26 != 0)                                  // XSAVE (OSXSAVE follows CR4)
             #expect(c & 1 << 30 != 0)                                  // RDRAND (Skylake-SP and Zen 2)
             #expect(c & (1 << 13 | 1 << 22 | 1 << 23 | 1 << 3) == (1 << 13 | 1 << 22 | 1 << 23 | 1 << 3))
@@ -49,7 +51,8 @@ import Testing
         let intel = systemMachine(.long64)
         let (_, b, c, d) = intel.cpuid(7)
         let ebx: UInt32 = 1 << 0 | 1 << 3 | 1 << 7 | 1 << 8 | 1 << 9 | 1 << 10 | 1 << 18 | 1 << 19 | 1 << 20
-        #expect(b == ebx)                                              // RDSEED; no AVX2, no CLFLUSHOPT
+            | 1 << 23 | 1 << 24
+        #expect(b == ebx)                                              // RDSEED, CLFLUSHOPT, CLWB; no AVX2
         #expect(c == 1 << 3)                                           // PKU; OSPKE while CR4.PKE = 0
         #expect(d == 1 << 26 | 1 << 27 | 1 << 29 | 1 << 31)
         let e1 = intel.cpuid(0x8000_0001)
@@ -61,7 +64,9 @@ import Testing
         let a1 = amd.cpuid(0x8000_0001)
         #expect(a1.2 & 1 << 2 == 0)                                    // SVM left for the SVM issue
         #expect(a1.2 & 1 << 4 != 0)                                    // LOCK MOV CR0 = CR8
-        #expect(a1.3 & 1 == 0 && a1.3 & 1 << 29 != 0 && a1.3 & 1 << 11 != 0)
+        #expect(a1.3 & 1 << 29 != 0 && a1.3 & 1 << 11 != 0)           // LM, SYSCALL
+        let mirrored: UInt32 = 1 << 0 | 1 << 22 | 1 << 23 | 1 << 24      // FPU, MmxExt, MMX, FXSR
+        #expect(a1.3 & mirrored == mirrored)
     }
 
     @Test func addressSizesBrandAndCaches() {

@@ -73,11 +73,11 @@ import Testing
 
     @Test func cr4ReservedBitsFollowTheModel() {
         let intel = systemMachine(.long64)
-        for bit in [9, 10, 14, 12, 11, 32] {                           // OSFXSR, OSXMMEXCPT, SMXE, LA57, UMIP (VMXE: VMX model)
+        for bit in [14, 12, 11, 32] {                                  // SMXE, LA57, UMIP (VMXE: VMX model)
             intel.cpu.registers[0] = 0x20 | 1 << UInt64(bit)
             #expect(intel.fault(Self.movCR4RAX) == gp0, "CR4 bit \(bit)")
         }
-        intel.cpu.registers[0] = 0x20 | 1 << 16 | 1 << 20 | 1 << 21 | 1 << 22 | 0x8C
+        intel.cpu.registers[0] = 0x20 | 1 << 9 | 1 << 10 | 1 << 16 | 1 << 20 | 1 << 21 | 1 << 22 | 0x8C
         #expect(intel.fault(Self.movCR4RAX) == nil)
         let amd = systemMachine(.long64, vendor: .amd)
         for bit in [17, 22] {                                          // no PCID, no PKU on Zen 2
