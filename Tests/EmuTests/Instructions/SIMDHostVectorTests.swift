@@ -18,7 +18,7 @@ import Testing
     static let enabledFiles: [String] = [
         "mmx", "sse-logic", "sse-misc", "sse-move", "sse-shuffle", "sse2-int", "ssse3", "sse41",
         "sse-fp-approx", "sse-fp-arith", "sse-fp-cmp", "sse-fp-cvt",
-        "x87-cmp", "x87-control", "x87-move",
+        "x87-arith", "x87-cmp", "x87-control", "x87-move",
     ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -91,9 +91,14 @@ extension CPU {
         }
         var env = x87Environment()
         env.flags = x87SourceFlags(source)
-        let r = x87Compute(X87Operation(reg), st(0), source.value, &env)
+        var r = x87Compute(X87Operation(reg), st(0), source.value, &env)
         x87MemoryOperandFlags(&env, st(0), source.value)
         guard x87Finish(env) else { return }
+        // A signaling NaN in memory beside a quiet NaN in ST(0): the quiet NaN is the result
+        // (SDM vol. 1, table 4-7); the conversion has already quieted the memory operand.
+        if source.flags & X87Status.invalid != 0 && X87Class(source.value).isNaN && X87Class(st(0)) == .quietNaN {
+            r = st(0)
+        }
         setST(0, r)
     }
 

@@ -103,12 +103,7 @@ extension CPU {
     /// below are rounded to nearest; L2T rounds down to nearest, so rounding up adds one ulp;
     /// L2E, PI, LG2 and LN2 round up to nearest, so rounding down or toward zero subtracts one.
     func x87LoadConstant(_ k: Int) {
-        let constants: [(UInt16, UInt64)] = [
-            (0x3FFF, 0x8000_0000_0000_0000), (0x4000, 0xD49A_784B_CD1B_8AFE),
-            (0x3FFF, 0xB8AA_3B29_5C17_F0BC), (0x4000, 0xC90F_DAA2_2168_C235),
-            (0x3FFD, 0x9A20_9A84_FBCF_F799), (0x3FFE, 0xB172_17F7_D1CF_79AC), (0, 0),
-        ]
-        let (exponent, nearest) = constants[k]
+        let (exponent, nearest) = CPU.x87Constants[k]
         let rounding = (x87.control >> 10) & 3
         var significand = nearest
         if k == 1 && rounding == FloatRounding.up.rawValue { significand &+= 1 }
@@ -117,6 +112,14 @@ extension CPU {
         }
         x87Load(.value(Float80Bits(significand: significand, signExponent: exponent)))
     }
+
+    /// FLD1, FLDL2T, FLDL2E, FLDPI, FLDLG2, FLDLN2, FLDZ rounded to nearest (sign+exponent,
+    /// significand); fixtures/x87/host.txt shows each under every rounding control.
+    static let x87Constants: [(UInt16, UInt64)] = [
+        (0x3FFF, 0x8000_0000_0000_0000), (0x4000, 0xD49A_784B_CD1B_8AFE),
+        (0x3FFF, 0xB8AA_3B29_5C17_F0BC), (0x4000, 0xC90F_DAA2_2168_C235),
+        (0x3FFD, 0x9A20_9A84_FBCF_F799), (0x3FFE, 0xB172_17F7_D1CF_79AC), (0, 0),
+    ]
 
     // MARK: Stores
 
