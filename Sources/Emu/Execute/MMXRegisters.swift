@@ -29,7 +29,7 @@ extension CPU {
     @inline(__always)
     func requireMMXExecution() throws(Fault) {
         try requireMMX()
-        if x87.status & 0x80 != 0 { throw .x87 }
+        try x87CheckPending()
     }
 
     /// The r/m operand of an MMX instruction: MM(rm & 7) or 64 bits of memory (no alignment).

@@ -91,11 +91,13 @@ extension CPU {
         return fields
     }
 
-    /// FNSTENV: stores the environment, then masks all exceptions (SDM vol. 2, FSTENV).
+    /// FNSTENV: stores the environment, then masks all exceptions (SDM vol. 2, FSTENV); with
+    /// nothing left unmasked, FSW.ES and B clear, as the host vectors (x87-state) show.
     func executeFnstenv(_ i: Instruction, _ address: UInt64) throws(Fault) {
         try probeWrite(i.segment, address, size: x87EnvironmentFormat(i).wide ? 28 : 14)
         try x87WriteEnvironment(i, address)
         x87.control |= X87Status.exceptionFlags
+        x87UpdateErrorSummary()
     }
 
     func executeFldenv(_ i: Instruction, _ address: UInt64) throws(Fault) {
