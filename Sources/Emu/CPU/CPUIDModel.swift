@@ -13,7 +13,7 @@
 ///   and PKU as Skylake-SP has them; on the AMD model RDPID and the LOCK MOV CR0 alias of CR8
 ///   as Zen 2 has them), the speculation controls (there is no speculation, so they are plain
 ///   storage), the invariant TSC, the x87 FPU, MMX, FXSAVE/FXRSTOR, SSE, SSE2, SSE3, SSSE3,
-///   SSE4.1, SSE4.2, PCLMULQDQ, AES-NI (Execute/X87, Execute/SSE*.swift, IEEE arithmetic in Float/),
+///   SSE4.1, SSE4.2, PCLMULQDQ, AES-NI (Execute/X87, Execute/SIMD; IEEE arithmetic in Float/),
 ///   CLFLUSH, CLFLUSHOPT and CLWB, and the XSAVE feature set for x87 and SSE state (XSAVE,
 ///   XSAVEOPT, XSAVEC, XGETBV with ECX = 1, XSAVES; leaf 0Dh, CPU/XSaveFeatures.swift).
 /// - clear: AVX* and the rest of the VEX/EVEX/XOP sets (decoded, #UD), SHA, SSE4a,

@@ -1,5 +1,5 @@
 /// MMX and SSE moves, logic, shuffles and packed-integer instructions: the legacy-encoded
-/// `Op.sse` opcodes that are not IEEE arithmetic (Execute/SSEDispatch.swift), by opcode. The
+/// `Op.sse` opcodes that are not IEEE arithmetic (Execute/SIMD/SSEDispatch.swift), by opcode. The
 /// decoder admits only the prefix columns each opcode defines (Decoder/OpcodeMapSSE.swift).
 extension CPU {
     func executeSSEInteger(_ i: Instruction) throws(Fault) {

@@ -1,6 +1,6 @@
 /// The conversions with an MMX register operand: CVTPI2PS, CVTPI2PD, CVTPS2PI, CVTTPS2PI,
 /// CVTPD2PI and CVTTPD2PI (SDM vol. 2). They follow the MMX state rules (vol. 1, 9.5 and 11.6.7;
-/// Execute/MMXRegisters.swift): a pending x87 exception is taken first (#MF, as the x87
+/// Execute/SIMD/MMXRegisters.swift): a pending x87 exception is taken first (#MF, as the x87
 /// waiting instructions take it), and the instruction moves the x87 FPU to MMX operation, TOP = 0
 /// and every tag valid, before any SIMD floating-point exception. CVTPI2PD and CVTPI2PS with a
 /// memory source touch no MMX register and leave the x87 state alone: the SDM says so on the

@@ -2,7 +2,7 @@
 /// CVT*; vol. 1, figure 11-8). Conversions to integers return the integer
 /// indefinite (8000_0000h or 8000_0000_0000_0000h) for NaNs and out-of-range values, with IE;
 /// CVTT* truncate, the others round by MXCSR.RC. The MMX-register forms are in
-/// Execute/SSEFloatMMXConversions.swift.
+/// Execute/SIMD/SSEFloatMMXConversions.swift.
 extension CPU {
     /// 0F 2A: CVTPI2PS, CVTPI2PD (MMX forms), CVTSI2SS, CVTSI2SD (REX.W: a 64-bit integer).
     func executeConvertToFloat(_ i: Instruction) throws(Fault) {

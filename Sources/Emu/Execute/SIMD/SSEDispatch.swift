@@ -1,6 +1,7 @@
 /// The legacy-encoded MMX/SSE instructions (`Op.sse`, Decoder/OpcodeMapSSE.swift), routed by
-/// opcode: floating-point arithmetic, comparisons and conversions (Execute/SSEFloat*.swift), and
-/// everything else, moves, logic, shuffles and the packed-integer set (Execute/SSEInteger*.swift).
+/// opcode: floating-point arithmetic, comparisons and conversions (SSEFloat*.swift), and
+/// everything else, moves, logic, shuffles and the packed-integer set (SSEInteger.swift and the
+/// files it dispatches to).
 extension CPU {
     func executeSSE(_ i: Instruction) throws(Fault) {
         if CPU.isSSEFloatingPoint(opcode: i.opcode) {

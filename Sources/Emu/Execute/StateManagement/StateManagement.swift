@@ -1,5 +1,5 @@
-/// FXSAVE/FXRSTOR, LDMXCSR/STMXCSR (Execute/FXSave.swift) and the XSAVE family
-/// (Execute/XSave.swift); the area layout is Execute/XSaveLayout.swift.
+/// FXSAVE/FXRSTOR, LDMXCSR/STMXCSR (FXSave.swift) and the XSAVE family (XSave.swift); the
+/// area layout is XSaveLayout.swift.
 extension CPU {
     func executeStateManagement(_ i: Instruction) throws(Fault) {
         switch i.op {

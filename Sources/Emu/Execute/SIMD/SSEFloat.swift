@@ -1,7 +1,7 @@
 /// SSE/SSE2/SSE3/SSE4.1 floating-point instructions (the opcodes `CPU.isSSEFloatingPoint`
 /// selects), routed by opcode; the mandatory prefix (`CPU.ssePrefixColumn`) picks the PS, PD, SS
 /// or SD form inside each handler. Arithmetic is the soft-float library's (Float/), so results
-/// are the same on every host; exceptions follow MXCSR (Execute/SSEFloatExceptions.swift).
+/// are the same on every host; exceptions follow MXCSR (Execute/SIMD/SSEFloatExceptions.swift).
 extension CPU {
     func executeSSEFloat(_ i: Instruction) throws(Fault) {
         try requireSSE()
