@@ -41,18 +41,7 @@ extension SoftFloat {
     @inlinable static func binarySquareRoot(_ a: UInt64, _ format: FloatFormat, _ env: inout FloatEnvironment) -> UInt64 {
         let x = Operand(binary: a, format, denormalsAreZero: env.denormalsAreZero)
         if x.isNaN { return binaryNaN(a, x, a, x, format, &env) }
-        var raised: FloatFlags = x.isDenormal ? .denormal : []
-        let result: ArithmeticResult
-        if x.kind == .zero {
-            result = .finite(x.value)
-        } else if x.sign {
-            raised = .invalid
-            result = .invalid
-        } else if x.kind == .infinity {
-            result = .infinity(sign: false)
-        } else {
-            result = .finite(squareRoot(x.value))
-        }
+        let (result, raised) = squareRootResult(x)
         env.flags.formUnion(raised)
         if !raised.isSubset(of: env.masks) { return a }
         return binaryResult(result, format, &env)

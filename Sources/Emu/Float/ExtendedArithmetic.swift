@@ -31,18 +31,7 @@ extension SoftFloat {
         env.roundedUp = false
         let x = Operand(extended: a)
         if isSpecial(x) { return extendedNaN(a, x, a, x, &env) }
-        var raised: FloatFlags = x.isDenormal ? .denormal : []
-        let result: ArithmeticResult
-        if x.kind == .zero {
-            result = .finite(x.value)
-        } else if x.sign {
-            raised = .invalid
-            result = .invalid
-        } else if x.kind == .infinity {
-            result = .infinity(sign: false)
-        } else {
-            result = .finite(squareRoot(x.value))
-        }
+        let (result, raised) = squareRootResult(x)
         env.flags.formUnion(raised)
         if !raised.isSubset(of: env.masks) { return a }
         return extendedResult(result, env.precision, &env)
