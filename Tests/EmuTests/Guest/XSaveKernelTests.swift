@@ -13,11 +13,6 @@ import Testing
         config.vendor = vendor
         config.maxCycles = 50_000_000
         let m = try Machine(config: config, serialSink: sink)
-        for c in m.cpus {
-            c.cpuidModel.fpu = true
-            c.cpuidModel.fxsr = true
-            c.cpuidModel.sse = true
-        }
         try m.load(try TestImages.rom("system-tests/xsave.elf"), name: "xsave.elf")
         let exit = m.run()
         let text = sink.text

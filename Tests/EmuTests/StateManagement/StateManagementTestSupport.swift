@@ -1,14 +1,10 @@
 @testable import Emu
 
-/// A machine with FXSR, SSE and the XSAVE feature set enabled as an OS enables them: CR4.OSFXSR,
-/// CR4.OSXSAVE and XCR0 = x87 | SSE. The state area is at `area` (64-byte aligned), addressed
-/// through RAX by the instructions under test.
+/// A machine with FXSR, SSE and the XSAVE feature set (all in both CPU models) enabled as an OS
+/// enables them: CR4.OSFXSR, CR4.OSXSAVE and XCR0 = x87 | SSE. The state area is at `area`
+/// (64-byte aligned), addressed through RAX by the instructions under test.
 func stateMachine(_ mode: CodeMode, vendor: Vendor = .intel) -> FlatMachine {
     let m = systemMachine(mode, vendor: vendor)
-    m.cpu.cpuidModel.fpu = true
-    m.cpu.cpuidModel.fxsr = true
-    m.cpu.cpuidModel.sse = true
-    m.cpu.cpuidModel.sse2 = true
     m.cpu.cr4 |= CR4.osfxsr.rawValue | CR4.osxsave.rawValue
     m.cpu.xcr0 = 3
     m.cpu.registers[0] = stateArea
