@@ -65,6 +65,7 @@ public struct RandomStreams {
                 cpu.cr0 |= 0x8001_0000
                 cpu.efer |= next() & 0x800
             }
+            randomizeFloatingPointState(cpu)
             cpu.rip = codeAddress
             for _ in 0..<steps {
                 do throws(Fault) {
@@ -77,5 +78,28 @@ public struct RandomStreams {
             }
         }
         return summary
+    }
+
+    /// Random x87, MMX, SSE and XSAVE state: any register contents (unsupported x87 encodings
+    /// included), control and tag words, a valid MXCSR, sometimes random CR0.MP/EM/TS/NE, and in
+    /// half the streams CR4.OSFXSR, OSXMMEXCPT and OSXSAVE with XCR0 = x87 | SSE, so the SIMD
+    /// and state-management instructions execute instead of raising #UD.
+    mutating func randomizeFloatingPointState(_ cpu: CPU) {
+        for s in 0..<32 { cpu.xmm[s] = next() }
+        cpu.mxcsr = UInt32(truncatingIfNeeded: next()) & 0xFFFF
+        for r in 0..<8 {
+            cpu.x87.registers[r] = Float80Bits(significand: next(), signExponent: UInt16(truncatingIfNeeded: next()))
+        }
+        cpu.x87.control = UInt16(truncatingIfNeeded: next())
+        cpu.x87.status = UInt16(truncatingIfNeeded: next())
+        cpu.x87.tags = UInt16(truncatingIfNeeded: next())
+        if next() % 4 == 0 { cpu.cr0 = cpu.cr0 & ~0x2E | next() & 0x2E }     // MP, EM, TS, NE
+        if next() % 2 == 0 {
+            cpu.cr4 |= 0x4_0600
+            cpu.xcr0 = 3
+        } else {
+            cpu.cr4 &= ~0x4_0600
+            cpu.xcr0 = 1
+        }
     }
 }
