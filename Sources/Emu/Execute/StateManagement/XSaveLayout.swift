@@ -61,20 +61,13 @@ enum X87Tags {
         for j in 0..<8 {
             let tag: UInt16
             if abridged >> UInt8(j) & 1 == 0 {
-                tag = 3
+                tag = X87Tag.empty
             } else {
-                tag = classify(registers[j])
+                tag = X87Class(registers[j]).tag
             }
             tags |= tag << UInt16(2 * j)
         }
         return tags
-    }
-
-    static func classify(_ r: Float80Bits) -> UInt16 {
-        let exponent = r.signExponent & 0x7FFF
-        if exponent == 0x7FFF { return 2 }
-        if exponent == 0 { return r.significand == 0 ? 1 : 2 }
-        return r.significand >> 63 == 0 ? 2 : 0
     }
 }
 
