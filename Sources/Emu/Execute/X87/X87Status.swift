@@ -69,6 +69,9 @@ extension Float80Bits {
         Float80Bits(significand: 0, signExponent: negative ? 0x8000 : 0)
     }
 
+    /// +1.0.
+    static let x87One = Float80Bits(significand: 1 << 63, signExponent: 0x3FFF)
+
     static func x87Infinity(negative: Bool) -> Float80Bits {
         Float80Bits(significand: 1 << 63, signExponent: negative ? 0xFFFF : 0x7FFF)
     }

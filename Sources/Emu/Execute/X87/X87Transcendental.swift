@@ -107,44 +107,37 @@ extension CPU {
 
     /// FSINCOS: ST(0) = sin, then push cos.
     func x87SineCosine() {
-        x87ClearC1()
-        if x87TwoResultStackFault() { return }
-        let x = st(0)
-        let one = Float80Bits(significand: 1 << 63, signExponent: 0x3FFF)
-        switch x87PrepareTrig(x) {
-        case .finished(let v):
-            if let v { setST(0, v); x87Push(v) }
-        case .outOfRange: break
-        case .zero: x87Push(one)
-        case .compute(var flags):
-            let (s, c) = x87SineAndCosine(x)
+        x87TwoResultTrigonometric { s, c, flags in
             let sine = x87Round(s, &flags)
             x87.status &= ~X87Status.c1
-            let cosine = x87Round(c, &flags)
-            if x87Signal(flags) {
-                setST(0, sine)
-                x87Push(cosine)
-            }
+            return (sine, x87Round(c, &flags))
         }
     }
 
     /// FPTAN: ST(0) = tan, then push 1.0.
     func x87PartialTangent() {
+        x87TwoResultTrigonometric { s, c, flags in (x87Round(s / c, &flags), .x87One) }
+    }
+
+    /// The common frame of FSINCOS and FPTAN, which replace ST(0) and push a second result:
+    /// stack faults, NaN/unsupported/out-of-range operands, a zero operand (kept, 1.0 pushed);
+    /// `compute` rounds the two results from the sine and cosine of ST(0).
+    private func x87TwoResultTrigonometric(
+        _ compute: (X87Wide, X87Wide, inout UInt16) -> (Float80Bits, Float80Bits)) {
         x87ClearC1()
         if x87TwoResultStackFault() { return }
         let x = st(0)
-        let one = Float80Bits(significand: 1 << 63, signExponent: 0x3FFF)
         switch x87PrepareTrig(x) {
         case .finished(let v):
             if let v { setST(0, v); x87Push(v) }
         case .outOfRange: break
-        case .zero: x87Push(one)
+        case .zero: x87Push(.x87One)
         case .compute(var flags):
             let (s, c) = x87SineAndCosine(x)
-            let r = x87Round(s / c, &flags)
+            let (first, second) = compute(s, c, &flags)
             if x87Signal(flags) {
-                setST(0, r)
-                x87Push(one)
+                setST(0, first)
+                x87Push(second)
             }
         }
     }
