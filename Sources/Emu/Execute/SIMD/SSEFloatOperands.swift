@@ -34,13 +34,4 @@ extension CPU {
         if i.mod == 3 { return UInt32(truncatingIfNeeded: xmm[Int(i.rm & 15) &* 2]) }
         return UInt32(truncatingIfNeeded: try read(i.segment, effectiveAddress(i), size: 4))
     }
-
-    /// The r/m operand of a scalar double-precision form, or of the forms that read the low
-    /// quadword only (CVTPS2PD, CVTDQ2PD, CVTPS2PI): XMM `rm` bits 63:0 or 8 bytes of memory,
-    /// without an alignment requirement.
-    @inline(__always)
-    func scalarOperand64(_ i: Instruction) throws(Fault) -> UInt64 {
-        if i.mod == 3 { return xmm[Int(i.rm & 15) &* 2] }
-        return try read(i.segment, effectiveAddress(i), size: 8)
-    }
 }

@@ -28,8 +28,7 @@ extension CPU {
             try writeRM(i, size: size, xmmRegister(i.reg).low)
         default:
             try requireSSE()
-            let s = i.mod == 3 ? xmmRegister(i.rm).low : try read(i.segment, effectiveAddress(i), size: 8)
-            setXMMRegister(i.reg, XMMValue(low: s))
+            setXMMRegister(i.reg, XMMValue(low: try scalarOperand64(i)))
         }
     }
 

@@ -68,7 +68,7 @@ extension CPU {
             let e0 = (s.low >> shift) & 0xFFFF_FFFF, e2 = (s.high >> shift) & 0xFFFF_FFFF
             setXMMRegister(i.reg, XMMValue(low: e0 | e0 << 32, high: e2 | e2 << 32))
         case 3:
-            let s = i.mod == 3 ? xmmRegister(i.rm).low : try read(i.segment, effectiveAddress(i), size: 8)
+            let s = try scalarOperand64(i)
             setXMMRegister(i.reg, XMMValue(low: s, high: s))
         default:
             var d = xmmRegister(i.reg)

@@ -49,6 +49,15 @@ extension CPU {
         return try readMemory128(i.segment, effectiveAddress(i), aligned: aligned)
     }
 
+    /// The r/m operand of the forms that read a low quadword: XMM `rm` bits 63:0 or 8 bytes of
+    /// memory, without an alignment requirement (scalar double precision, CVTPS2PD, CVTDQ2PD,
+    /// CVTPS2PI, MOVQ xmm, xmm/m64, MOVDDUP).
+    @inline(__always)
+    public func scalarOperand64(_ i: Instruction) throws(Fault) -> UInt64 {
+        if i.mod == 3 { return xmm[Int(i.rm & 15) &* 2] }
+        return try read(i.segment, effectiveAddress(i), size: 8)
+    }
+
     /// The mandatory prefix selecting an SSE instruction (SDM vol. 2, 2.1.2 and table A-3):
     /// 0 none, 1 66, 2 F3, 3 F2, as the decoder's opcode-table columns number them.
     @inline(__always)
