@@ -13,6 +13,18 @@ enum TestImages {
 
     static func romPath(_ name: String) -> String { root.appendingPathComponent("roms/\(name)").path }
 
+    /// Boots roms/`name` on a 128 MiB machine of `vendor` until it exits (at most 50,000,000
+    /// cycles): how it ended and what it printed on COM1.
+    static func boot(_ name: String, vendor: Vendor = .intel) throws -> (MachineExit, String) {
+        let sink = BufferSerialSink()
+        var config = MachineConfig(memorySize: 128 << 20)
+        config.vendor = vendor
+        config.maxCycles = 50_000_000
+        let m = try Machine(config: config, serialSink: sink)
+        try m.load(try rom(name), name: URL(fileURLWithPath: name).lastPathComponent)
+        return (m.run(), sink.text)
+    }
+
     static func le32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
     static func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
     static func le64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }

@@ -7,14 +7,7 @@ import Testing
 @Suite struct FloatKernelTests {
     @Test(arguments: [Vendor.intel, .amd])
     func resultsMatchTheHost(vendor: Vendor) throws {
-        let sink = BufferSerialSink()
-        var config = MachineConfig(memorySize: 128 << 20)
-        config.vendor = vendor
-        config.maxCycles = 50_000_000
-        let m = try Machine(config: config, serialSink: sink)
-        try m.load(try TestImages.rom("float.elf"), name: "float.elf")
-        let exit = m.run()
-        let text = sink.text
+        let (exit, text) = try TestImages.boot("float.elf", vendor: vendor)
         let lines = text.split(separator: "\n")
         let checks = lines.filter { $0.hasPrefix("ok ") || $0.hasPrefix("not ok ") }
         #expect(checks.count == 238, "\(vendor): \(checks.count) checks\n\(text)")

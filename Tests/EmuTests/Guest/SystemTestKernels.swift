@@ -8,14 +8,7 @@ import Testing
 @Suite struct SystemTestKernels {
     static let kernels = ["debug.elf", "exceptions.elf", "modes.elf", "paging.elf", "segmentation.elf"]
 
-    func boot(_ name: String) throws -> (MachineExit, String) {
-        let sink = BufferSerialSink()
-        var config = MachineConfig(memorySize: 128 << 20)
-        config.maxCycles = 50_000_000
-        let m = try Machine(config: config, serialSink: sink)
-        try m.load(try TestImages.rom("system-tests/\(name)"), name: name)
-        return (m.run(), sink.text)
-    }
+    func boot(_ name: String) throws -> (MachineExit, String) { try TestImages.boot("system-tests/\(name)") }
 
     @Test(arguments: SystemTestKernels.kernels)
     func kernelPassesEveryCheck(name: String) throws {
